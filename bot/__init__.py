@@ -1,0 +1,1 @@
+"""The running program: config, CLI, start-up and shutdown, scheduler, channels."""

@@ -1,0 +1,1 @@
+"""What the bot does: channel-neutral conversations, commands and reminder rules."""

@@ -1,0 +1,6 @@
+"""Wiring: importing a feature module registers its commands, actions and flows."""
+
+from handlers import (  # noqa: F401
+    registration,
+    report,
+)

@@ -1,0 +1,43 @@
+"""What every repository shares: a connection and three small query helpers."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import aiosqlite
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class Repo:
+    """Base of the per-aggregate repositories; bound to one connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        """Return the first row of a query, or None."""
+        async with self._conn.execute(sql, params) as cur:
+            row: sqlite3.Row | None = await cur.fetchone()
+            return row
+
+    async def _all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """Return every row of a query (only for result sets bounded by design)."""
+        async with self._conn.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    async def _scalar(self, sql: str, params: Params = ()) -> Any:
+        """Return the first column of the first row, or None."""
+        row = await self._one(sql, params)
+        return None if row is None else row[0]
+
+    async def _exec(self, sql: str, params: Params = ()) -> tuple[int, int]:
+        """Run one statement; return (lastrowid, rowcount)."""
+        async with self._conn.execute(sql, params) as cur:
+            return (cur.lastrowid or 0), cur.rowcount
+
+    async def _many(self, sql: str, rows: Iterable[Params]) -> None:
+        """Run one statement for many parameter rows."""
+        await self._conn.executemany(sql, rows)
