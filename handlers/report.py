@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from handlers import flow
-from handlers.commands import COORDINATOR, command
+from handlers.commands import COORDINATOR, action_choice, command
 from handlers.context import Context
 from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Option, Prompt, Step
+from handlers.i18n import t
 from handlers.model import Reply
+from handlers.notify import renderer
 from handlers.pickers import date_options, klien_step, read_date, read_text
 from storage.enums import CATEGORIES, OUTCOMES
 from storage.klien import Klien
-from storage.outbox import OutboxRow
+from storage.outbox import OutboxItem, OutboxRow
 from storage.reports import ReportIn
 
 REPORT_CATEGORIES = tuple(c for c in CATEGORIES if c != "insiden")  # incidents: /insiden
@@ -214,6 +216,21 @@ LAPOR = flow.register(
         submit=submit,
     )
 )
+
+
+@renderer("help_needed")
+def render_help_needed(items: list[OutboxItem], lang: str) -> Reply:
+    """Tell the officer a coordinator needs their help with a klien."""
+    p = items[0].payload
+    text = t(
+        lang,
+        "notify.help_needed",
+        author=p["author"],
+        klien=p["klien"],
+        category=t(lang, "cat." + p["category"]),
+        body=p["body"],
+    )
+    return Reply(text, (action_choice("klien", p["klien_id"], t(lang, "notify.open_klien")),))
 
 
 @command("lapor", COORDINATOR, "menu.lapor", aliases=("report",))
