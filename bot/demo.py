@@ -349,9 +349,11 @@ async def cmd_demo(args: argparse.Namespace, config: Config) -> int:
             )
             if not is_interactive():
                 print(
-                    "stdin is not a terminal: not opening the chat. Try it in a terminal:\n"
-                    "  make demo            (chat as a demo coordinator: /lapor, /klien, ...)\n"
-                    f"  pokmas-bot --config ... chat --as {seeded.coordinator_id}"
+                    "stdin is not a terminal, so the chat is not opened. In a terminal:\n"
+                    "  make demo                  chat as a demo coordinator (try /lapor)\n"
+                    "  pokmas-bot demo --keep demo.db, then with [database] path = demo.db:\n"
+                    f"  pokmas-bot chat --as {seeded.coordinator_id}    (coordinator)\n"
+                    "  pokmas-bot chat --as PK01  (officer)"
                 )
                 return 0
             print(f"\nYou are {seeded.coordinator_name}, a Pokmas coordinator. Try /lapor.\n")
