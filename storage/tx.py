@@ -14,6 +14,7 @@ from storage.members import MembersRepo
 from storage.outbox import OutboxRepo
 from storage.pokmas import PokmasRepo
 from storage.reports import ReportsRepo
+from storage.summary import SummaryRepo
 
 
 class Tx:
@@ -34,6 +35,7 @@ class Tx:
         "pokmas",
         "read_only",
         "reports",
+        "summary",
     )
 
     def __init__(self, conn: aiosqlite.Connection, *, read_only: bool = False) -> None:
@@ -51,3 +53,4 @@ class Tx:
         self.exports = ExportsRepo(conn)
         self.conversations = ConversationsRepo(conn)
         self.audit = AuditRepo(conn)
+        self.summary = SummaryRepo(conn)

@@ -1,0 +1,467 @@
+"""Read-only aggregates for summaries, the klien card and the overdue list.
+
+Every method takes the reader's `Scope` and puts `Scope.klien_condition` inside
+its SQL: the database counts, groups and limits; nothing is fetched and then
+filtered in Python. Times are stored UTC text, dates ISO local dates.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from storage.base import Repo
+from storage.scope import Scope
+
+
+@dataclass(frozen=True, slots=True)
+class KlienRef:
+    """Enough of a klien to name it in a list (staff only, never observers)."""
+
+    id: int
+    name: str
+    register_no: str
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Caseload:
+    """A caseload at a glance for one scope and one period."""
+
+    klien: dict[tuple[str, str], int]  # (status, program) -> klien
+    reports_by_category: dict[str, int]
+    reports_by_pokmas: dict[str | None, int]  # Pokmas code at the time of the report
+    silent_total: int  # active klien with no report past the threshold
+    silent: tuple[KlienRef, ...]  # the first few of them, by name
+    checkins_due: int  # next check-in within the coming days
+    checkins_missed: int  # next check-in date passed unrecorded, or a run of misses
+    followups_open: int
+    followups_overdue: int
+    incidents_unacked: int
+
+
+@dataclass(frozen=True, slots=True)
+class AreaFigures:
+    """Aggregate figures for an observer's kabupaten: counts only, no one named."""
+
+    active_by_program: dict[str, int]
+    active_by_sector: dict[str, int]
+    reports_by_category: dict[str, int]
+    in_work: int
+
+
+@dataclass(frozen=True, slots=True)
+class PendingItem:
+    """One overdue thing about one klien; `rank` orders urgency (1 = most urgent)."""
+
+    rank: int
+    kind: str  # incident | misses_alert | missed | followup | silent | ending
+    klien_id: int
+    klien_name: str
+    at: str | None  # a stored time (incident, silent) or a date (the others)
+    detail: str | None  # severity, run of misses or follow-up title
+
+
+@dataclass(frozen=True, slots=True)
+class CardReport:
+    """A report as shown on the klien card."""
+
+    id: int
+    occurred_on: str
+    created_at: str
+    kind: str
+    category: str
+    outcome: str | None
+    body: str
+    author: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardPeople:
+    """Who a klien belongs to, for the card."""
+
+    pokmas_code: str | None
+    pokmas_name: str | None
+    officer_code: str | None
+    officer_name: str | None
+    hours_done: float
+
+
+PENDING_KINDS = ("incident", "misses_alert", "missed", "followup", "silent", "ending")
+
+# Kinds of report that count as "in work" for observers, and the outcomes.
+IN_WORK_CATEGORY = "pekerjaan"
+IN_WORK_OUTCOMES = ("selesai", "dalam_proses")
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class SummaryRepo(Repo):
+    """Scoped aggregate reads for /ringkasan, /klien, /tertunda."""
+
+    # -- /ringkasan (officer, admin) -------------------------------------------------
+
+    async def caseload(
+        self,
+        scope: Scope,
+        *,
+        start: str,
+        end: str,
+        today: str,
+        due_until: str,
+        silent_since: str,
+        silent_placed_by: str,
+        silent_names: int = 5,
+    ) -> Caseload:
+        """Return the caseload of `scope`: reports created in [start, end) and today's state.
+
+        `silent_since` is the stored time before which a last report counts as
+        silent; only klien placed (or starting supervision) on or before the date
+        `silent_placed_by` can be silent.
+        """
+        cond, params = scope.klien_condition("k")
+
+        # One pass over the klien: status x program, and the check-in state.
+        klien: dict[tuple[str, str], int] = {}
+        due = missed = 0
+        for row in await self._all(
+            f"""
+            SELECT k.status, k.program, count(*) AS n,
+                   sum(k.status = 'aktif' AND k.next_checkin_on BETWEEN ? AND ?) AS due,
+                   sum(k.status = 'aktif'
+                       AND (k.next_checkin_on < ? OR k.missed_in_row > 0)) AS missed
+            FROM klien k
+            WHERE {cond}
+            GROUP BY k.status, k.program
+            """,
+            (today, due_until, today, *params),
+        ):
+            klien[(str(row["status"]), str(row["program"]))] = int(row["n"])
+            due += int(row["due"] or 0)
+            missed += int(row["missed"] or 0)
+
+        by_category: dict[str, int] = {}
+        by_pokmas: dict[str | None, int] = {}
+        for row in await self._all(
+            f"""
+            SELECT r.category, p.code AS pokmas, count(*) AS n
+            FROM {self._reports_from(scope)}
+            LEFT JOIN pokmas p ON p.id = r.pokmas_id
+            WHERE r.created_at >= ? AND r.created_at < ? AND {cond}
+            GROUP BY r.category, p.code
+            """,
+            (start, end, *params),
+        ):
+            n = int(row["n"])
+            by_category[row["category"]] = by_category.get(row["category"], 0) + n
+            by_pokmas[row["pokmas"]] = by_pokmas.get(row["pokmas"], 0) + n
+
+        silent_rows = await self._all(
+            f"""
+            SELECT k.id, k.name, k.register_no, k.status, count(*) OVER () AS total
+            FROM klien k
+            WHERE k.status = 'aktif' AND {cond}
+              AND coalesce(k.placed_on, k.supervision_start) <= ?
+              AND NOT EXISTS (SELECT 1 FROM reports r
+                              WHERE r.klien_id = k.id AND r.created_at >= ?)
+            ORDER BY k.name, k.id
+            LIMIT ?
+            """,
+            (*params, silent_placed_by, silent_since, max(silent_names, 1)),
+        )
+        silent_total = int(silent_rows[0]["total"]) if silent_rows else 0
+        silent = tuple(_ref(r) for r in silent_rows[:silent_names])
+
+        fu = await self._one(
+            f"""
+            SELECT count(*) AS open, coalesce(sum(f.due_on < ?), 0) AS overdue
+            FROM followups f JOIN klien k ON k.id = f.klien_id
+            WHERE f.status = 'open' AND {cond}
+            """,
+            (today, *params),
+        )
+        incidents = await self._scalar(
+            f"""
+            SELECT count(*) FROM incidents i JOIN klien k ON k.id = i.klien_id
+            WHERE i.acknowledged_at IS NULL AND {cond}
+            """,
+            params,
+        )
+        return Caseload(
+            klien=klien,
+            reports_by_category=by_category,
+            reports_by_pokmas=by_pokmas,
+            silent_total=silent_total,
+            silent=silent,
+            checkins_due=due,
+            checkins_missed=missed,
+            followups_open=int(fu["open"]) if fu else 0,
+            followups_overdue=int(fu["overdue"]) if fu else 0,
+            incidents_unacked=int(incidents or 0),
+        )
+
+    async def weekly_reports(
+        self, scope: Scope, *, start: str, end: str, utc_offset_minutes: int
+    ) -> list[tuple[str, str | None, int]]:
+        """Return (Monday of the local week, Pokmas code, reports) for reports in [start, end)."""
+        cond, params = scope.klien_condition("k")
+        shift = f"{utc_offset_minutes:+d} minutes"
+        rows = await self._all(
+            f"""
+            SELECT date(r.created_at, ?, 'weekday 0', '-6 days') AS week, p.code AS pokmas,
+                   count(*) AS n
+            FROM {self._reports_from(scope)}
+            LEFT JOIN pokmas p ON p.id = r.pokmas_id
+            WHERE r.created_at >= ? AND r.created_at < ? AND {cond}
+            GROUP BY week, p.code
+            ORDER BY week, p.code
+            """,
+            (shift, start, end, *params),
+        )
+        return [(str(r["week"]), r["pokmas"], int(r["n"])) for r in rows]
+
+    @staticmethod
+    def _reports_from(scope: Scope) -> str:
+        """Return the FROM clause joining reports to their klien, in the cheaper order.
+
+        A narrow scope (one officer, one Pokmas) starts from its klien and seeks each
+        one's reports by (klien_id, created_at); the whole Bapas starts from the
+        period's range of `reports_created`. CROSS JOIN fixes SQLite's join order.
+        """
+        if scope.role == "admin":
+            return "reports r CROSS JOIN klien k ON k.id = r.klien_id"
+        return "klien k CROSS JOIN reports r ON r.klien_id = k.id"
+
+    # -- /ringkasan (observer) ----------------------------------------------------------
+
+    async def area_figures(
+        self, scope: Scope, *, start: str, end: str, work_since: str
+    ) -> AreaFigures:
+        """Return counts for an observer's area: nothing that names anyone."""
+        cond, params = scope.klien_condition("k")
+        by_program: dict[str, int] = {}
+        by_sector: dict[str, int] = {}
+        for row in await self._all(
+            f"""
+            SELECT k.program, p.sector, count(*) AS n
+            FROM klien k LEFT JOIN pokmas p ON p.id = k.pokmas_id
+            WHERE k.status = 'aktif' AND {cond}
+            GROUP BY k.program, p.sector
+            """,
+            params,
+        ):
+            n = int(row["n"])
+            by_program[row["program"]] = by_program.get(row["program"], 0) + n
+            sector = row["sector"] or "lainnya"
+            by_sector[sector] = by_sector.get(sector, 0) + n
+        by_category = {
+            str(r["category"]): int(r["n"])
+            for r in await self._all(
+                f"""
+                SELECT r.category, count(*) AS n
+                FROM {self._reports_from(scope)}
+                WHERE r.created_at >= ? AND r.created_at < ? AND {cond}
+                GROUP BY r.category
+                """,
+                (start, end, *params),
+            )
+        }
+        marks = ", ".join("?" for _ in IN_WORK_OUTCOMES)
+        in_work = await self._scalar(
+            f"""
+            SELECT count(*) FROM klien k
+            WHERE k.status = 'aktif' AND {cond}
+              AND EXISTS (SELECT 1 FROM reports r
+                          WHERE r.klien_id = k.id AND r.created_at >= ?
+                            AND r.category = ? AND r.outcome IN ({marks}))
+            """,
+            (*params, work_since, IN_WORK_CATEGORY, *IN_WORK_OUTCOMES),
+        )
+        return AreaFigures(by_program, by_sector, by_category, int(in_work or 0))
+
+    # -- /klien QUERY --------------------------------------------------------------------
+
+    async def search_klien(
+        self, scope: Scope, query: str, *, limit: int = 10
+    ) -> tuple[list[KlienRef], int]:
+        """Return klien in scope whose register number or name contains `query`, and a count.
+
+        An exact register number comes first; then active klien, then by name.
+        """
+        cond, params = scope.klien_condition("k")
+        like = f"%{_escape_like(query.strip())}%"
+        rows = await self._all(
+            f"""
+            SELECT k.id, k.name, k.register_no, k.status, count(*) OVER () AS total
+            FROM klien k
+            WHERE {cond}
+              AND (k.name LIKE ? ESCAPE '\\' OR k.register_no LIKE ? ESCAPE '\\')
+            ORDER BY k.register_no = ? COLLATE NOCASE DESC, k.status = 'aktif' DESC,
+                     k.name, k.id
+            LIMIT ?
+            """,
+            (*params, like, like, query.strip(), limit),
+        )
+        total = int(rows[0]["total"]) if rows else 0
+        return [_ref(r) for r in rows], total
+
+    # -- the klien card -----------------------------------------------------------------
+
+    async def card_people(self, klien_id: int, scope: Scope) -> CardPeople | None:
+        """Return the Pokmas, officer and hours done of a klien in scope."""
+        cond, params = scope.klien_condition("k")
+        row = await self._one(
+            f"""
+            SELECT p.code AS pokmas_code, p.name AS pokmas_name,
+                   o.officer_code, o.name AS officer_name,
+                   (SELECT coalesce(sum(h.hours), 0) FROM service_hours h
+                     WHERE h.klien_id = k.id) AS hours_done
+            FROM klien k
+            LEFT JOIN pokmas p ON p.id = k.pokmas_id
+            LEFT JOIN members o ON o.id = k.officer_id
+            WHERE k.id = ? AND {cond}
+            """,
+            (klien_id, *params),
+        )
+        if row is None:
+            return None
+        return CardPeople(
+            row["pokmas_code"],
+            row["pokmas_name"],
+            row["officer_code"],
+            row["officer_name"],
+            float(row["hours_done"]),
+        )
+
+    async def card_reports(
+        self, klien_id: int, scope: Scope, *, limit: int = 5
+    ) -> list[CardReport]:
+        """Return a klien's newest reports with their author, if the klien is in scope."""
+        cond, params = scope.klien_condition("k")
+        rows = await self._all(
+            f"""
+            SELECT r.id, r.occurred_on, r.created_at, r.kind, r.category, r.outcome, r.body,
+                   a.name AS author
+            FROM klien k
+            JOIN reports r ON r.klien_id = k.id
+            LEFT JOIN members a ON a.id = r.author_id
+            WHERE k.id = ? AND {cond}
+            ORDER BY r.created_at DESC, r.id DESC
+            LIMIT ?
+            """,
+            (klien_id, *params, limit),
+        )
+        return [
+            CardReport(
+                r["id"],
+                r["occurred_on"],
+                r["created_at"],
+                r["kind"],
+                r["category"],
+                r["outcome"],
+                r["body"],
+                r["author"],
+            )
+            for r in rows
+        ]
+
+    # -- /tertunda -----------------------------------------------------------------------
+
+    async def pending(
+        self,
+        scope: Scope,
+        *,
+        today: str,
+        alert_misses: int,
+        silent_since: str,
+        silent_day: str,
+        ending_by: str,
+        limit: int = 30,
+    ) -> tuple[list[PendingItem], dict[str, int]]:
+        """Return the most urgent overdue items in scope and the count of each kind.
+
+        Urgency: unacknowledged incidents; a run of `alert_misses` missed check-ins;
+        other missed check-ins (a miss recorded, or the due date passed unrecorded);
+        follow-ups past due; active klien with no report since `silent_since` (placed
+        by `silent_day`); supervision ending between `today` and `ending_by`.
+        """
+        cond, params = scope.klien_condition("k")
+        parts: list[tuple[str, list[Any]]] = [
+            (
+                f"""SELECT 1 AS rank, 'incident' AS kind, k.id AS klien_id, k.name AS klien_name,
+                       i.created_at AS at, i.severity AS detail
+                FROM incidents i JOIN klien k ON k.id = i.klien_id
+                WHERE i.acknowledged_at IS NULL AND {cond}""",
+                [*params],
+            ),
+            (
+                f"""SELECT 2, 'misses_alert', k.id, k.name, k.next_checkin_on,
+                       CAST(k.missed_in_row AS TEXT)
+                FROM klien k
+                WHERE k.status = 'aktif' AND k.missed_in_row >= ? AND {cond}""",
+                [alert_misses, *params],
+            ),
+            (
+                f"""SELECT 3, 'missed', k.id, k.name, k.next_checkin_on,
+                       CAST(k.missed_in_row AS TEXT)
+                FROM klien k
+                WHERE k.status = 'aktif' AND k.missed_in_row < ?
+                  AND (k.missed_in_row > 0 OR k.next_checkin_on < ?) AND {cond}""",
+                [alert_misses, today, *params],
+            ),
+            (
+                f"""SELECT 4, 'followup', k.id, k.name, f.due_on, f.title
+                FROM followups f JOIN klien k ON k.id = f.klien_id
+                WHERE f.status = 'open' AND f.due_on < ? AND {cond}""",
+                [today, *params],
+            ),
+            (
+                f"""SELECT 5, 'silent', k.id, k.name,
+                       (SELECT max(r.created_at) FROM reports r WHERE r.klien_id = k.id), NULL
+                FROM klien k
+                WHERE k.status = 'aktif' AND {cond}
+                  AND coalesce(k.placed_on, k.supervision_start) <= ?
+                  AND NOT EXISTS (SELECT 1 FROM reports r
+                                  WHERE r.klien_id = k.id AND r.created_at >= ?)""",
+                [*params, silent_day, silent_since],
+            ),
+            (
+                f"""SELECT 6, 'ending', k.id, k.name, k.supervision_end, NULL
+                FROM klien k
+                WHERE k.status = 'aktif' AND k.supervision_end >= ?
+                  AND k.supervision_end <= ? AND {cond}""",
+                [today, ending_by, *params],
+            ),
+        ]
+        body = "\nUNION ALL\n".join(sql for sql, _ in parts)
+        args = [p for _, ps in parts for p in ps]
+        rows = await self._all(
+            f"WITH items AS ({body}) SELECT * FROM items ORDER BY rank, at, klien_id LIMIT ?",
+            (*args, limit),
+        )
+        counts = {
+            str(r["kind"]): int(r["n"])
+            for r in await self._all(
+                f"WITH items AS ({body}) SELECT kind, count(*) AS n FROM items GROUP BY kind",
+                args,
+            )
+        }
+        items = [
+            PendingItem(
+                int(r["rank"]),
+                str(r["kind"]),
+                int(r["klien_id"]),
+                str(r["klien_name"]),
+                r["at"],
+                r["detail"],
+            )
+            for r in rows
+        ]
+        return items, counts
+
+
+def _ref(row: sqlite3.Row) -> KlienRef:
+    return KlienRef(int(row["id"]), str(row["name"]), str(row["register_no"]), str(row["status"]))
