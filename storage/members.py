@@ -276,24 +276,39 @@ class MembersRepo(Repo):
     ) -> InviteCheck:
         """Use an invite code once; on success the caller links the identity."""
         row = await self._one(
-            "SELECT i.id, i.expires_at, i.used_at, m.* FROM invites i "
+            "SELECT m.*, i.id AS invite_id, i.expires_at AS invite_expires_at, "
+            "i.used_at AS invite_used_at FROM invites i "
             "JOIN members m ON m.id = i.member_id WHERE i.code_hash = ?",
             (hash_code(code),),
         )
         if row is None:
             return InviteCheck("unknown")
         member = Member.from_row(row)
-        if row["used_at"] is not None:
+        if row["invite_used_at"] is not None:
             return InviteCheck("used")
-        if row["expires_at"] <= now:
+        if row["invite_expires_at"] <= now:
             return InviteCheck("expired")
         if not member.active:
             return InviteCheck("inactive")
         await self._exec(
             "UPDATE invites SET used_at = ?, used_channel = ?, used_external_id = ? WHERE id = ?",
-            (now, channel, external_id, row["id"]),
+            (now, channel, external_id, row["invite_id"]),
         )
         return InviteCheck("ok", member)
+
+    async def was_deactivated(self, channel: str, external_id: str) -> bool:
+        """Return True when this chat redeemed an invite of a member now deactivated.
+
+        Deactivation unlinks the chat identities, so the invite that linked the chat
+        is what still remembers whose chat it was.
+        """
+        row = await self._one(
+            "SELECT m.active FROM invites i JOIN members m ON m.id = i.member_id "
+            "WHERE i.used_channel = ? AND i.used_external_id = ? "
+            "ORDER BY i.used_at DESC LIMIT 1",
+            (channel, external_id),
+        )
+        return row is not None and not row["active"]
 
     async def record_auth_failure(self, channel: str, external_id: str, now: str) -> None:
         """Count one wrong invite code from a sender."""
