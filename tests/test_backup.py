@@ -13,6 +13,7 @@ from tests.conftest import World
 
 async def test_backup_while_writing(db: Database, world: World, tmp_path: Path) -> None:
     stop = asyncio.Event()
+    enough = asyncio.Event()
     written = 0
 
     async def writer() -> None:
@@ -25,14 +26,14 @@ async def test_backup_while_writing(db: Database, world: World, tmp_path: Path) 
                     f"2026-11-30T03:{written // 60 % 60:02d}:{written % 60:02d}Z",
                 )
             written += 1
+            if written == 50:
+                enough.set()
             await asyncio.sleep(0)
 
     task = asyncio.create_task(writer())
     try:
         # Let some writes land, then take several backups while the writer keeps going.
-        deadline = asyncio.get_running_loop().time() + 10
-        while written < 50 and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.001)
+        await asyncio.wait_for(enough.wait(), timeout=30)
         copies = []
         for i in range(3):
             target = tmp_path / f"copy{i}.db"

@@ -30,7 +30,7 @@ def run(cfg: list[str], *args: str) -> int:
 def test_help_on_every_command(capsys) -> None:
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    for name, sub in commands.items():
+    for name in commands:
         with pytest.raises(SystemExit) as caught:
             main([name, "--help"])
         assert caught.value.code == 0

@@ -21,10 +21,13 @@ OFFICERS_CSV = """Code,Name,Phone
 PK01,Siti Rahayu,0812-1111-2222
 PK02,Agus Santoso,
 """
-KLIEN_CSV = """register_no,name,program,supervision_start,supervision_end,officer_code,pokmas_code,checkin_every_days,service_hours
-PB-001,Budi Santoso,PB,01/02/2026,01/02/2027,PK01,PWT01,30,
+KLIEN_CSV = (
+    "register_no,name,program,supervision_start,supervision_end,officer_code,pokmas_code,"
+    "checkin_every_days,service_hours\n"
+    """PB-001,Budi Santoso,PB,01/02/2026,01/02/2027,PK01,PWT01,30,
 KS-002,Joko Susilo,kerja_sosial,2026-03-05,2026-09-05,pk02,pbg01,14,120
 """
+)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -91,7 +94,7 @@ async def test_bad_rows_write_nothing_and_are_all_named(db: Database, tmp_path: 
     bad = write(tmp_path, "bad.csv", KLIEN_CSV + (
         "PB-003,Ani,XX,01/02/2026,01/02/2027,PK01,PWT01,,\n"          # row 4: program
         "PB-004,Dedi,PB,31/02/2026,01/02/2027,PK09,PWT01,,\n"         # row 5: date, officer
-        "PB-001,Dup,PB,01/02/2026,01/01/2026,PK01,NOPE,0,\n"          # row 6: dup, end, pokmas, days
+        "PB-001,Dup,PB,01/02/2026,01/01/2026,PK01,NOPE,0,\n"  # row 6: dup, end, pokmas, days
         "KS-005,Eko,kerja_sosial,01/02/2026,01/02/2027,PK01,PWT01,,\n"  # row 7: hours needed
     ))
     with pytest.raises(ImportFailed) as caught:

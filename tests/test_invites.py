@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from handlers.invites import InviteError, create_invite, telegram_link, whatsapp_link
