@@ -7,31 +7,31 @@ from datetime import date, timedelta
 
 from handlers.context import Context
 from handlers.flow import Answer, Draft, Invalid, Option, Prompt, Step
-from storage.klien import Klien
 
 _PAGE = "_page"
 _QUERY = "_query"
 
 
-async def _klien_page(ctx: Context, draft: Draft, only_program: str | None) -> Prompt:
+async def _klien_page(
+    ctx: Context, draft: Draft, only_program: str | None, empty: str = "pick.no_klien"
+) -> Prompt:
     size = ctx.settings.conversations.page_size
     page = int(draft.get(_PAGE, 0))
     query = draft.get(_QUERY)
     klien, total = await ctx.tx.klien.list_active(
-        ctx.member.scope,
-        query=query,
-        limit=size + 1 if only_program else size,
-        offset=page * size,
+        ctx.member.scope, query=query, program=only_program, limit=size, offset=page * size
     )
-    if only_program:
-        klien, total = await _only_program(ctx, query, only_program, page, size)
     if total == 0 and query:
         draft.pop(_QUERY, None)
         draft[_PAGE] = 0
         prefix = ctx.t("pick.no_match", query=query) + "\n"
-        return await _prefixed(ctx, draft, only_program, prefix)
+        prompt = await _klien_page(ctx, draft, only_program, empty)
+        return Prompt(prefix + prompt.text, prompt.options)
     if total == 0:
-        raise Invalid("pick.no_klien")
+        raise Invalid(empty)
+    if not klien and page > 0:  # the list shrank under a stale page number: start over
+        draft[_PAGE] = 0
+        return await _klien_page(ctx, draft, only_program, empty)
     options = [Option(f"k{k.id}", k.name, k.register_no) for k in klien]
     if page > 0:
         options.append(Option("prev", ctx.t("pick.prev")))
@@ -44,32 +44,23 @@ async def _klien_page(ctx: Context, draft: Draft, only_program: str | None) -> P
     return Prompt(text, tuple(options))
 
 
-async def _prefixed(ctx: Context, draft: Draft, only_program: str | None, prefix: str) -> Prompt:
-    prompt = await _klien_page(ctx, draft, only_program)
-    return Prompt(prefix + prompt.text, prompt.options)
-
-
-async def _only_program(
-    ctx: Context, query: str | None, program: str, page: int, size: int
-) -> tuple[list[Klien], int]:
-    """Page through active klien in scope with one program (e.g. kerja_sosial)."""
-    everything, _ = await ctx.tx.klien.list_active(ctx.member.scope, query=query, limit=10_000)
-    matching = [k for k in everything if k.program == program]
-    return matching[page * size : (page + 1) * size], len(matching)
-
-
 def klien_step(
     name: str = "klien",
     *,
     help: str = "pick.help",
     field: str | None = "field.klien",
     only_program: str | None = None,
+    empty: str = "pick.no_klien",
     next_step: str,
 ) -> Step:
-    """Return a step that picks one active klien in the member's scope into draft[name]."""
+    """Return a step that picks one active klien in the member's scope into draft[name].
+
+    `only_program` limits the choice to one program (e.g. kerja_sosial, filtered in
+    SQL); `empty` is the catalog key said when there is no klien to choose.
+    """
 
     async def ask(ctx: Context, draft: Draft) -> Prompt:
-        return await _klien_page(ctx, draft, only_program)
+        return await _klien_page(ctx, draft, only_program, empty)
 
     async def accept(ctx: Context, draft: Draft, answer: Answer) -> str:
         if answer.value in ("prev", "next"):

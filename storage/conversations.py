@@ -23,6 +23,15 @@ class ConversationState:
     nudged: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ExpiringDraft:
+    """A draft about to expire: whose, which flow, when."""
+
+    member_id: int
+    flow: str
+    expires_at: str
+
+
 class ConversationsRepo(Repo):
     """Load, save and clear conversation state."""
 
@@ -80,6 +89,15 @@ class ConversationsRepo(Repo):
             if state is not None:
                 out.append(state)
         return out
+
+    async def expiring_between(self, after: str, before: str) -> list[ExpiringDraft]:
+        """Return un-nudged drafts expiring in (after, before], oldest expiry first."""
+        rows = await self._all(
+            "SELECT member_id, flow, expires_at FROM conversations "
+            "WHERE expires_at > ? AND expires_at <= ? AND nudged = 0 ORDER BY expires_at",
+            (after, before),
+        )
+        return [ExpiringDraft(int(r["member_id"]), r["flow"], r["expires_at"]) for r in rows]
 
     async def mark_nudged(self, member_id: int) -> None:
         """Remember that the expiry nudge was sent."""

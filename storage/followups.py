@@ -71,7 +71,7 @@ class FollowupsRepo(Repo):
         return None if row is None else Followup.from_row(row)
 
     async def open_in_scope(
-        self, scope: Scope, *, klien_id: int | None = None, limit: int = 100
+        self, scope: Scope, *, klien_id: int | None = None, limit: int = 100, offset: int = 0
     ) -> list[Followup]:
         """Return open follow-ups in scope, earliest due first."""
         cond, params = scope.klien_condition("k")
@@ -80,10 +80,21 @@ class FollowupsRepo(Repo):
             extra, args = " AND f.klien_id = ?", [*args, klien_id]
         rows = await self._all(
             f"SELECT f.*, k.name AS klien_name FROM followups f JOIN klien k ON k.id = f.klien_id "
-            f"WHERE f.status = 'open' AND {cond}{extra} ORDER BY f.due_on, f.id LIMIT ?",
-            (*args, limit),
+            f"WHERE f.status = 'open' AND {cond}{extra} ORDER BY f.due_on, f.id LIMIT ? OFFSET ?",
+            (*args, limit, offset),
         )
         return [Followup.from_row(r) for r in rows]
+
+    async def count_open_in_scope(self, scope: Scope) -> int:
+        """Return how many open follow-ups there are in scope."""
+        cond, params = scope.klien_condition("k")
+        return int(
+            await self._scalar(
+                f"SELECT count(*) FROM followups f JOIN klien k ON k.id = f.klien_id "
+                f"WHERE f.status = 'open' AND {cond}",
+                params,
+            )
+        )
 
     async def count_open(self, klien_ids: list[int]) -> dict[int, int]:
         """Return the number of open follow-ups of each of these klien."""

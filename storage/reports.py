@@ -148,6 +148,15 @@ class ReportsRepo(Repo):
         )
         return {int(r["klien_id"]): str(r["last"]) for r in rows}
 
+    async def monthly_between(self, klien_id: int, first: str, last: str) -> int | None:
+        """Return the id of a klien's monthly report dated first..last (inclusive), if any."""
+        value = await self._scalar(
+            "SELECT id FROM reports WHERE klien_id = ? AND kind = 'monthly' "
+            "AND occurred_on BETWEEN ? AND ? ORDER BY id LIMIT 1",
+            (klien_id, first, last),
+        )
+        return None if value is None else int(value)
+
     async def incident(self, incident_id: int, scope: Scope) -> Incident | None:
         """Return one incident if its klien is inside `scope`."""
         cond, params = scope.klien_condition("k")
