@@ -172,6 +172,7 @@ class Config:
             reminders=self.reminders,
             conversations=self.conversations,
             bot_username=self.telegram.bot_username or None,
+            whatsapp_number=self.whatsapp.business_number or None,
         )
 
 

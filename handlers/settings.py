@@ -101,3 +101,4 @@ class Settings:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     conversations: ConversationSettings = field(default_factory=ConversationSettings)
     bot_username: str | None = None
+    whatsapp_number: str | None = None
