@@ -139,12 +139,18 @@ async def _ask(ctx: Context, flow: Flow, before: list[Reply] | None = None) -> l
     state = ctx.state
     assert state is not None
     state.seq += 1
-    if state.step == CONFIRM:
-        prompt = await _confirm_prompt(ctx, flow)
-    elif state.step == EDIT:
-        prompt = _edit_prompt(ctx, flow)
-    else:
-        prompt = await flow.by_name[state.step].ask(ctx, state.data)
+    try:
+        if state.step == CONFIRM:
+            prompt = await _confirm_prompt(ctx, flow)
+        elif state.step == EDIT:
+            prompt = _edit_prompt(ctx, flow)
+        else:
+            prompt = await flow.by_name[state.step].ask(ctx, state.data)
+    except Invalid as bad:
+        # Nothing left to ask (no klien to choose, the klien moved away): the flow ends.
+        await ctx.tx.conversations.clear(ctx.member.id)
+        ctx.state = None
+        return [*(before or []), ctx.reply(bad.key, **bad.params)]
     state.data[_OFFER] = [[o.value, o.label] for o in prompt.options]
     choices = tuple(_choice(state.seq, o) for o in prompt.options)
     state.expires_at = _expires(ctx)
@@ -180,7 +186,7 @@ def _answer(ctx: Context, step_free_text: bool) -> Answer | Invalid:
     if not text:
         return Invalid("flow.need_text")
     if offered:
-        if text.isdigit():
+        if text.isdecimal():  # not isdigit(): int() refuses digits such as "²"
             index = int(text) - 1
             if 0 <= index < len(offered):
                 return Answer(value=offered[index][0])
@@ -262,6 +268,8 @@ def _edit_prompt(ctx: Context, flow: Flow) -> Prompt:
 
 async def _on_confirm(ctx: Context, flow: Flow) -> list[Reply]:
     answer = _answer(ctx, step_free_text=False)
+    if not isinstance(answer, Invalid) and answer.value is None:  # a photo is no option
+        answer = Invalid("flow.pick_option")
     if isinstance(answer, Invalid):
         return await _ask(ctx, flow, [ctx.reply(answer.key, **answer.params)])
     if answer.value == "send":
@@ -277,6 +285,8 @@ async def _on_confirm(ctx: Context, flow: Flow) -> list[Reply]:
 
 async def _on_edit(ctx: Context, flow: Flow) -> list[Reply]:
     answer = _answer(ctx, step_free_text=False)
+    if not isinstance(answer, Invalid) and answer.value is None:  # a photo is no option
+        answer = Invalid("flow.pick_option")
     if isinstance(answer, Invalid):
         return await _ask(ctx, flow, [ctx.reply(answer.key, **answer.params)])
     state = ctx.state
