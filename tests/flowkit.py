@@ -112,3 +112,113 @@ def seq_of(chat: Chat) -> str:
     choices = chat.choices()
     assert choices, "the last reply offered no choices"
     return choices[0].id.split(".", 1)[0]
+
+
+# -- scripted walks through each flow ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    """One step of a scripted walk: what its prompt says, its help, and the answer."""
+
+    step: str
+    prompt: str  # part of the step's prompt
+    help: str  # part of the step's help text
+    how: str  # "tap" (a label part), "send" (text)
+    answer: str
+
+
+def scripts(fw: FlowWorld) -> dict[str, list[Move]]:
+    """Return, per flow, the moves from the command to the confirm screen (Indonesian)."""
+    names = fw.world.names
+    klien = Move("klien", "Pilih klien", "ketuk namanya", "tap", names[fw.world.klien_a[0]])
+    return {
+        "lapor": [
+            klien,
+            Move("category", "Tentang apa?", "Insiden dilaporkan lewat", "tap", "Pekerjaan"),
+            Move("outcome", "Bagaimana hasilnya?", "tidak perlu tindak lanjut", "tap", "Selesai"),
+            Move(
+                "body",
+                "Ceritakan apa yang terjadi",
+                "Jangan menulis detail",
+                "send",
+                "Mulai bekerja di bengkel las setiap hari.",
+            ),
+            Move(
+                "occurred_on", "Kapan terjadinya?", "tidak boleh di masa depan", "tap", "Hari ini"
+            ),
+            Move("photo", "Kirim foto", "Foto bersifat pilihan", "tap", "Lewati"),
+        ],
+        "bulanan": [
+            klien,
+            Move(
+                "kondisi",
+                "pertanyaan 1 dari 5",
+                "Jawab dengan kalimat",
+                "send",
+                "Sehat, rajin sholat.",
+            ),
+            Move("pekerjaan", "2 dari 5", "Jawab dengan kalimat", "send", "Bekerja di bengkel."),
+            Move(
+                "lingkungan_sosial",
+                "3 dari 5",
+                "Jawab dengan kalimat",
+                "send",
+                "Akur dengan keluarga.",
+            ),
+            Move("masalah", "4 dari 5", "Jawab dengan kalimat", "send", "tidak ada"),
+            Move("rencana", "5 dari 5", "Jawab dengan kalimat", "send", "Ikut pelatihan las."),
+        ],
+        "insiden": [
+            klien,
+            Move("severity", "Seberapa berat?", "pelanggaran kecil", "tap", "Sedang"),
+            Move(
+                "body",
+                "Ceritakan apa yang terjadi: kapan",
+                "Tulis faktanya",
+                "send",
+                "Bertengkar dengan rekan kerja di bengkel.",
+            ),
+        ],
+        "jam": [
+            Move("klien", "Pilih klien", "ketuk namanya", "tap", names[fw.ks_a]),
+            Move(
+                "on_date",
+                "Tanggal berapa klien bekerja",
+                "tidak boleh di masa depan",
+                "tap",
+                "Hari ini",
+            ),
+            Move("hours", "Berapa jam", "Tulis lamanya", "send", "2,5"),
+        ],
+        "tindaklanjut": [
+            Move("followup", "Tindak lanjut terbuka", "Pilih tindak lanjut", "tap", "Urus KTP 1"),
+            Move(
+                "action",
+                "Apa yang ingin dilakukan",
+                "Selesai: tindak lanjut ditutup",
+                "tap",
+                "Selesai",
+            ),
+            Move("detail", "Tulis catatan singkat", "Untuk Selesai", "send", "KTP sudah jadi."),
+        ],
+    }
+
+
+async def play(chat: Chat, move: Move) -> None:
+    """Answer one step as scripted."""
+    if move.how == "tap":
+        await chat.tap(move.answer)
+    else:
+        await chat.send(move.answer)
+
+
+async def walk(chat: Chat, fw: FlowWorld, flow: str, upto: str | None = None) -> None:
+    """Start `flow` and answer its steps until step `upto` is asked (None: to confirm)."""
+    await chat.send(f"/{flow}")
+    for move in scripts(fw)[flow]:
+        assert move.prompt in chat.text, (flow, move.step, chat.text)
+        if move.step == upto:
+            return
+        await play(chat, move)
+    assert "Periksa sebelum dikirim" in chat.text, (flow, chat.text)

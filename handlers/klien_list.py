@@ -1,0 +1,70 @@
+"""/klien for coordinators: my active klien, the date of each one's last report and
+the number of its open follow-ups, one page at a time.
+
+Only the coordinator's form (no arguments) exists so far. The officer's `/klien QUERY`
+(the klien card) is planned in this same command: extend `roles` with OFFICER, and
+branch on `ctx.member.role` (and on `args`) at the top of `klien_command`.
+"""
+
+from __future__ import annotations
+
+from handlers.commands import COORDINATOR, action, action_choice, command
+from handlers.context import Context
+from handlers.model import Choice, Reply
+from storage.timeutil import parse_ts
+
+LIST_PAGE = 20  # lines per message: a short scroll on a phone
+
+
+async def klien_page(ctx: Context, page: int) -> list[Reply]:
+    """Return one page of the member's active klien with last report and open follow-ups."""
+    page = max(page, 0)
+    klien, total = await ctx.tx.klien.list_active(
+        ctx.member.scope, limit=LIST_PAGE, offset=page * LIST_PAGE
+    )
+    if total == 0:
+        return [ctx.reply("klienlist.empty")]
+    pages = (total + LIST_PAGE - 1) // LIST_PAGE
+    if page >= pages:  # a stale page button after the list shrank: show the last page
+        page = pages - 1
+        klien, total = await ctx.tx.klien.list_active(
+            ctx.member.scope, limit=LIST_PAGE, offset=page * LIST_PAGE
+        )
+    ids = [k.id for k in klien]
+    last = await ctx.tx.reports.last_report_at(ids)
+    open_followups = await ctx.tx.followups.count_open(ids)
+    lines = [ctx.t("klienlist.header", total=total, page=page + 1, pages=pages), ""]
+    for n, k in enumerate(klien, start=page * LIST_PAGE + 1):
+        last_text = (
+            ctx.t(
+                "klienlist.last_report", date=ctx.date_text(ctx.local(parse_ts(last[k.id])).date())
+            )
+            if k.id in last
+            else ctx.t("klienlist.no_report")
+        )
+        count = open_followups.get(k.id, 0)
+        followups = (
+            ctx.t("klienlist.followups", count=count) if count else ctx.t("klienlist.no_followups")
+        )
+        lines.append(ctx.t("klienlist.line", n=n, name=k.name, last=last_text, followups=followups))
+    lines += ["", ctx.t("klienlist.footer")]
+    choices: list[Choice] = []
+    if page > 0:
+        choices.append(action_choice("klien_page", page - 1, ctx.t("pick.prev")))
+    if page + 1 < pages:
+        choices.append(action_choice("klien_page", page + 1, ctx.t("pick.next")))
+    await ctx.audit("klien.list", None, f"page {page + 1} of {pages}")
+    return [Reply("\n".join(lines), tuple(choices))]
+
+
+@command("klien", COORDINATOR, "menu.klien", aliases=("clients",))
+async def klien_command(ctx: Context, args: list[str]) -> list[Reply]:
+    """List my active klien with their last report and open follow-ups."""
+    return await klien_page(ctx, 0)
+
+
+@action("klien_page", COORDINATOR)
+async def klien_page_action(ctx: Context, value: str) -> list[Reply]:
+    """Show another page of my klien list."""
+    page = int(value) if value.isdecimal() and len(value) < 7 else 0
+    return await klien_page(ctx, page)
