@@ -8,7 +8,8 @@ branch on `ctx.member.role` (and on `args`) at the top of `klien_command`.
 
 from __future__ import annotations
 
-from handlers.commands import COORDINATOR, action, action_choice, command
+from handlers.card import klien_card_command
+from handlers.commands import COORDINATOR, STAFF, action, action_choice, command
 from handlers.context import Context
 from handlers.model import Choice, Reply
 from storage.timeutil import parse_ts
@@ -57,9 +58,11 @@ async def klien_page(ctx: Context, page: int) -> list[Reply]:
     return [Reply("\n".join(lines), tuple(choices))]
 
 
-@command("klien", COORDINATOR, "menu.klien", aliases=("clients",))
+@command("klien", COORDINATOR | STAFF, "menu.klien", aliases=("clients",))
 async def klien_command(ctx: Context, args: list[str]) -> list[Reply]:
-    """List my active klien with their last report and open follow-ups."""
+    """List my active klien (coordinator), or find a klien card (officer, admin)."""
+    if ctx.member.role in STAFF:
+        return await klien_card_command(ctx, args)
     return await klien_page(ctx, 0)
 
 

@@ -1,12 +1,17 @@
 """Wiring: importing a feature module registers its commands, actions and flows."""
 
 from handlers import (  # noqa: F401
+    admin_commands,
+    card,
     drafts,
     followup,
     hours,
     incident,
     klien_list,
     monthly,
+    officer_export,
+    pending,
     registration,
     report,
+    summary,
 )

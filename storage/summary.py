@@ -368,6 +368,17 @@ class SummaryRepo(Repo):
             for r in rows
         ]
 
+    # -- /pindah -------------------------------------------------------------------------
+
+    async def coordinators_of(self, pokmas_id: int) -> list[int]:
+        """Return the ids of a Pokmas's active coordinators (to tell them of a new klien)."""
+        rows = await self._all(
+            "SELECT id FROM members WHERE role = 'coordinator' AND active = 1 AND pokmas_id = ? "
+            "ORDER BY id",
+            (pokmas_id,),
+        )
+        return [int(r["id"]) for r in rows]
+
     # -- /tertunda -----------------------------------------------------------------------
 
     async def pending(

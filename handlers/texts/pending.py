@@ -1,0 +1,57 @@
+"""Texts of /tertunda: everything overdue for an officer, most urgent first."""
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "pending.menu": ("yang tertunda, paling mendesak dulu", "what is overdue, most urgent first"),
+    "pending.none": (
+        "Tidak ada yang tertunda. Semua klien Anda tertangani.",
+        "Nothing is overdue. All your klien are on track.",
+    ),
+    "pending.title": (
+        "Tertunda: {total} hal, paling mendesak dulu.",
+        "Overdue: {total} items, most urgent first.",
+    ),
+    "pending.more": (
+        "\u2026 dan {count} lainnya. Selesaikan yang di atas dulu, lalu ketik /tertunda lagi.",
+        "\u2026 and {count} more. Deal with the ones above first, then type /tertunda again.",
+    ),
+    "pending.open_hint": (
+        "Ketuk nama klien untuk membuka kartunya.",
+        "Tap a klien's name to open the card.",
+    ),
+    "pending.incident": (
+        "Insiden {severity} belum dikonfirmasi \u2014 {klien}, sejak {since}",
+        "{severity} incident not acknowledged \u2014 {klien}, since {since}",
+    ),
+    "pending.misses_alert": (
+        "Tidak wajib lapor {count} kali berturut-turut \u2014 {klien}",
+        "Missed {count} check-ins in a row \u2014 {klien}",
+    ),
+    "pending.missed": (
+        "Wajib lapor terlewat (jadwal {due}) \u2014 {klien}",
+        "Check-in missed (due {due}) \u2014 {klien}",
+    ),
+    "pending.missed_count": (
+        "Tidak wajib lapor {count} kali berturut-turut (jadwal berikutnya {due}) \u2014 {klien}",
+        "Missed {count} check-ins in a row (next due {due}) \u2014 {klien}",
+    ),
+    "pending.followup": (
+        "Tindak lanjut lewat tenggat {due}: {title} \u2014 {klien}",
+        "Follow-up past due {due}: {title} \u2014 {klien}",
+    ),
+    "pending.silent": (
+        "Tidak ada laporan sejak {since} \u2014 {klien}",
+        "No report since {since} \u2014 {klien}",
+    ),
+    "pending.silent_never": (
+        "Belum pernah ada laporan \u2014 {klien}",
+        "No report ever \u2014 {klien}",
+    ),
+    "pending.ending": (
+        "Masa pembimbingan berakhir {end} \u2014 {klien}",
+        "Supervision ends {end} \u2014 {klien}",
+    ),
+    "pending.severity.ringan": ("ringan", "minor"),
+    "pending.severity.sedang": ("sedang", "moderate"),
+    "pending.severity.berat": ("berat", "serious"),
+    "pending.unknown_date": ("-", "-"),
+}
