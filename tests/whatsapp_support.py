@@ -14,6 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from bot.channels.whatsapp import WhatsAppChannel
+from bot.config import WhatsAppConfig
 from tests.fakes.graph_api import (
     FakeGraphServer,
     SentMessage,
@@ -27,6 +28,21 @@ from tests.fakes.graph_api import (
 APP_SECRET = "app-secret-for-tests"
 VERIFY_TOKEN = "verify-token-for-tests"
 ACCESS_TOKEN = "test-token"
+
+
+def wa_config(graph: FakeGraphServer, **overrides: Any) -> WhatsAppConfig:
+    """Return a WhatsApp config pointing at the fake Graph server (no pacing unless asked)."""
+    values: dict[str, Any] = {
+        "enabled": True,
+        "phone_number_id": graph.phone_number_id,
+        "access_token": ACCESS_TOKEN,
+        "app_secret": APP_SECRET,
+        "verify_token": VERIFY_TOKEN,
+        "graph_api_base_url": f"{graph.base_url}/v21.0",
+        "per_recipient_seconds": 0.0,
+    }
+    values.update(overrides)
+    return WhatsAppConfig(**values)
 
 
 class FakeTime:

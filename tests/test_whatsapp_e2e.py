@@ -1,0 +1,314 @@
+"""WhatsApp end to end: signed webhooks into a real server, replies at the fake Graph API."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from bot.channels.base import DeliveryError, Outbound
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.config import WhatsAppTemplate
+from handlers.invites import create_invite
+from handlers.notify import render
+from handlers.router import Router
+from storage import Database
+from storage.outbox import OutboxRow
+from storage.timeutil import ts
+from tests.conftest import Clock, World
+from tests.fakes.graph_api import FakeGraphServer, build_text_message, post_webhook
+from tests.whatsapp_support import (
+    ACCESS_TOKEN,
+    APP_SECRET,
+    ScaledTime,
+    WaUser,
+    serve,
+    wa_config,
+)
+
+COORD_PHONE = "6281234567890"
+OFFICER_PHONE = "6281100000001"
+TEMPLATES = {
+    "help_needed": WhatsAppTemplate("pokmas_butuh_bantuan", "id", ["text"]),
+    "incident": WhatsAppTemplate("pokmas_insiden", "id", ["text"]),
+    "digest": WhatsAppTemplate("pokmas_pengingat", "id", ["count", "text"]),
+}
+
+
+@dataclass
+class Bot:
+    """The WhatsApp channel served by uvicorn on 127.0.0.1, with a client to post webhooks."""
+
+    channel: WhatsAppChannel
+    http: httpx.AsyncClient
+    url: str
+    graph: FakeGraphServer
+    db: Database
+    clock: Clock
+
+    def user(self, wa_id: str | None, user_id: str | None = None) -> WaUser:
+        return WaUser(self.http, self.url, self.graph, self.channel, wa_id, user_id=user_id)
+
+    async def invite(self, role: str = "coordinator", **kwargs: Any) -> str:
+        async with self.db.transaction() as tx:
+            made = await create_invite(tx, role=role, now=self.clock(), created_by="test", **kwargs)
+        return made.code
+
+    async def deliver_due(self) -> list[str | None]:
+        """Deliver due outbox rows through the channel, as the sender does."""
+        refs: list[str | None] = []
+        stamp = ts(self.clock())
+        async with self.db.transaction() as tx:
+            items = await tx.outbox.due(stamp)
+            await tx.outbox.claim([i.id for i in items], stamp)
+        for member_id, group in itertools.groupby(items, key=lambda i: i.member_id):
+            rows = list(group)
+            async with self.db.read() as tx:
+                identities = await tx.members.identities_of(member_id)
+                [identity] = [i for i in identities if i.channel == "whatsapp"]
+                member = await tx.members.get(member_id)
+            assert member is not None
+            for rendered in render(rows, member.language):
+                outbound = Outbound(
+                    identity, (rendered.reply,), rendered.kind, rendered.template_params
+                )
+                try:
+                    ref = await self.channel.deliver(outbound)
+                except DeliveryError as exc:
+                    status = "held" if exc.held else "failed"
+                    async with self.db.transaction() as tx:
+                        await tx.outbox.mark_failed(
+                            list(rendered.item_ids), error=exc.reason, status=status
+                        )
+                    refs.append(None)
+                    continue
+                async with self.db.transaction() as tx:
+                    await tx.outbox.mark_sent(
+                        list(rendered.item_ids), channel="whatsapp", message_ref=ref, now=stamp
+                    )
+                refs.append(ref)
+        return refs
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeGraphServer]:
+    async with FakeGraphServer(access_token=ACCESS_TOKEN) as server:
+        yield server
+
+
+async def start_bot(
+    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, **kwargs: Any
+) -> tuple[WhatsAppChannel, Starlette]:
+    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in ("per_recipient_seconds",)}
+    channel = WhatsAppChannel(
+        wa_config(graph, templates=TEMPLATES, **overrides), db=db, clock=clock, **kwargs
+    )
+    await channel.start(router.handle)
+    return channel, Starlette(routes=channel.routes())
+
+
+@pytest.fixture
+async def bot(
+    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, world: World
+) -> AsyncIterator[Bot]:
+    channel, app = await start_bot(graph, db, router, clock)
+    async with serve(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as http:
+        yield Bot(channel, http, f"{base}/whatsapp", graph, db, clock)
+    await channel.stop()
+
+
+async def registered(bot: Bot, wa_id: str = COORD_PHONE, **invite: Any) -> WaUser:
+    code = await bot.invite(**(invite or {"role": "coordinator", "pokmas_code": "PWT01"}))
+    user = bot.user(wa_id)
+    await user.say(f"DAFTAR {code}")
+    assert "Selamat datang" in user.text
+    return user
+
+
+async def test_registration_with_daftar(bot: Bot) -> None:
+    user = bot.user(COORD_PHONE)
+    await user.say("Halo")
+    assert "DAFTAR" in user.text
+    await user.say("DAFTAR kodesalah123")
+    assert "tidak dikenal" in user.text
+    code = await bot.invite(role="coordinator", pokmas_code="PWT01", name="Ustadzah Aminah")
+    await user.say(f"DAFTAR {code}")
+    assert "Selamat datang, Ustadzah Aminah" in user.text
+    assert "privasi" in user.text.casefold()
+    assert "/lapor" in user.text
+    async with bot.db.read() as tx:
+        member = await tx.members.by_identity("whatsapp", COORD_PHONE)
+        identity = await tx.members.identity("whatsapp", COORD_PHONE)
+    assert member is not None and member.name == "Ustadzah Aminah"
+    assert identity is not None and identity.address == COORD_PHONE
+    await user.say(f"DAFTAR {code}")  # the code works once
+    async with bot.db.read() as tx:
+        assert await tx.members.by_identity("whatsapp", COORD_PHONE) == member
+
+
+async def test_complete_lapor_with_buttons_lists_and_typed_numbers(bot: Bot, world: World) -> None:
+    user = await registered(bot)
+    await user.say("/lapor")
+    assert user.last_kind() == "button"  # three klien
+    await user.tap(world.names[world.klien_a[1]])
+    assert user.last_kind() == "list"  # eight categories
+    await user.tap("Mediasi keluarga")
+    assert "Bagaimana hasilnya" in user.text and user.last_kind() == "button"
+    await user.type_number("Butuh bantuan")  # typed "3" on the buttons
+    assert "Ceritakan apa yang terjadi" in user.text
+    await user.say("Mediasi dengan orang tua klien sudah dua kali, belum ada kesepakatan.")
+    assert "Kapan terjadinya" in user.text
+    await user.say("1")  # "Hari ini" by number, on the buttons
+    bot.graph.add_media(b"\xff\xd8 jpeg", "image/jpeg")
+    media_id = next(iter(bot.graph.media))
+    await user.photo(media_id)
+    assert "Periksa sebelum dikirim" in user.text and user.last_kind() == "button"
+    await user.tap("Kirim")
+    assert "tersimpan" in user.text
+    async with bot.db.read() as tx:
+        [report] = await tx.reports.recent_for_klien(world.klien_a[1])
+    assert report.category == "mediasi_keluarga"
+    assert report.outcome == "butuh_bantuan"
+    assert report.channel == "whatsapp"
+    assert report.photo_ref == media_id
+    # Every message the bot sent passed the fake's Cloud API validation.
+    assert bot.graph.rejected == []
+
+
+async def test_help_needed_alert_reaches_the_officer(bot: Bot, world: World) -> None:
+    officer = await registered(bot, OFFICER_PHONE, role="officer", officer_code="PK01")
+    user = await registered(bot)
+    await user.say("/lapor")
+    await user.tap(world.names[world.klien_a[0]])
+    await user.tap("Pekerjaan")
+    await user.tap("Butuh bantuan")
+    await user.say("Klien butuh surat keterangan untuk melamar kerja.")
+    await user.tap("Hari ini")
+    await user.tap("Lewati")
+    await user.tap("Kirim")
+    assert "PK klien sudah diberi tahu" in user.text
+    [ref] = await bot.deliver_due()
+    to_officer = bot.graph.messages_to(OFFICER_PHONE)[officer.seen :]
+    assert [m["wamid"] for m in to_officer][-1] == ref
+    alert = to_officer[-1]["body"]
+    assert alert["type"] == "interactive"  # inside the window: free-form, with a button
+    assert "Klien butuh surat keterangan" in alert["interactive"]["body"]["text"]
+    assert world.names[world.klien_a[0]] in alert["interactive"]["body"]["text"]
+
+
+async def test_incident_alert_reaches_the_officer(bot: Bot, world: World) -> None:
+    officer = await registered(bot, OFFICER_PHONE, role="officer", officer_code="PK01")
+    user = await registered(bot)
+    await user.say("/insiden")
+    await user.tap(world.names[world.klien_a[0]])
+    await user.tap("Berat")
+    await user.say("Klien tidak pulang dua hari dan tidak bisa dihubungi.")
+    await user.tap("Kirim")
+    [ref] = await bot.deliver_due()
+    alert = bot.graph.messages_to(OFFICER_PHONE)[-1]
+    assert alert["wamid"] == ref
+    assert "tidak pulang dua hari" in alert["body"]["interactive"]["body"]["text"]
+    # The officer acknowledges with the button on the alert.
+    officer.seen = len(bot.graph.messages_to(OFFICER_PHONE)) - 1
+    officer.last = [alert]
+    await officer.tap("Sudah saya terima")
+    async with bot.db.read() as tx:
+        incidents = await tx.reports._all("SELECT acknowledged_by FROM incidents")
+    assert [r["acknowledged_by"] for r in incidents] != [None]
+
+
+async def test_reminder_outside_the_window_goes_as_its_template(bot: Bot, world: World) -> None:
+    await registered(bot, OFFICER_PHONE, role="officer", officer_code="PK01")
+    user = await registered(bot)
+    await user.say("/lapor")
+    await user.tap(world.names[world.klien_a[0]])
+    await user.tap("Pekerjaan")
+    await user.tap("Butuh bantuan")
+    await user.say("Klien butuh surat keterangan untuk melamar kerja.")
+    await user.tap("Hari ini")
+    await user.tap("Lewati")
+    await user.tap("Kirim")
+    bot.clock.advance(hours=30)  # the officer last wrote 30 hours ago
+    before = len(bot.graph.messages_to(OFFICER_PHONE))
+    [ref] = await bot.deliver_due()
+    [message] = bot.graph.messages_to(OFFICER_PHONE)[before:]
+    assert message["wamid"] == ref and message["type"] == "template"
+    template = message["body"]["template"]
+    assert template["name"] == "pokmas_butuh_bantuan"
+    assert template["language"] == {"code": "id"}
+    [param] = template["components"][0]["parameters"]
+    assert "Klien butuh surat keterangan" in param["text"] and "\n" not in param["text"]
+
+
+async def test_kind_without_template_is_held_not_dropped(bot: Bot, world: World) -> None:
+    await registered(bot, OFFICER_PHONE, role="officer", officer_code="PK01")
+    bot.clock.advance(days=2)
+    async with bot.db.transaction() as tx:
+        await tx.outbox.enqueue(
+            OutboxRow("no_such_template_kind", "x:1", "once", world.officer_1, {"a": "b"}),
+            now=ts(bot.clock()),
+        )
+    before = len(bot.graph.messages)
+    assert await bot.deliver_due() == [None]
+    assert len(bot.graph.messages) == before
+    async with bot.db.read() as tx:
+        [held] = await tx.outbox.failed_since("2000-01-01T00:00:00Z")
+    assert held.status == "held" and "no_such_template_kind" in (held.last_error or "")
+
+
+async def test_per_recipient_pace_is_respected(
+    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, world: World
+) -> None:
+    scaled = ScaledTime(factor=100.0)  # 6 s of pacing = 60 ms of test time
+    channel, app = await start_bot(
+        graph,
+        db,
+        router,
+        clock,
+        per_recipient_seconds=6.0,
+        monotonic=scaled.monotonic,
+        sleep=scaled.sleep,
+    )
+    async with serve(app) as base, httpx.AsyncClient(base_url=base) as http:
+        url = f"{base}/whatsapp"
+        posts = [
+            post_webhook(http, url, build_text_message(COORD_PHONE, f"Halo {i}"), APP_SECRET)
+            for i in range(4)
+        ] + [post_webhook(http, url, build_text_message("628999", "Halo"), APP_SECRET)]
+        answers = await asyncio.gather(*posts)
+        assert all(a.status_code == 200 for a in answers)  # answered before the replies went
+        await channel.idle()
+    await channel.stop()
+    stamps = [m["timestamp"] for m in graph.messages_to(COORD_PHONE)]
+    assert len(stamps) == 4  # queued, none dropped
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
+    assert min(gaps) >= 6.0 / scaled.factor, gaps
+    other = graph.messages_to("628999")[0]["timestamp"]
+    assert other < stamps[-1]  # another recipient does not wait in this queue
+
+
+async def test_pair_rate_limit_131056_is_retried(
+    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, world: World
+) -> None:
+    scaled = ScaledTime(factor=100.0)
+    channel, app = await start_bot(
+        graph, db, router, clock, monotonic=scaled.monotonic, sleep=scaled.sleep
+    )
+    async with serve(app) as base, httpx.AsyncClient(base_url=base) as http:
+        user = WaUser(http, f"{base}/whatsapp", graph, channel, COORD_PHONE)
+        graph.fail_next(131056, count=2, to=COORD_PHONE)
+        await user.say("Halo")
+    await channel.stop()
+    assert [r["code"] for r in graph.rejected] == [131056, 131056]
+    assert len(user.last) == 1 and "DAFTAR" in user.text  # delivered once, after backing off
+    # Backed off 6 s, then 12 s (of scaled time) before the attempts that followed.
+    first, second = (r["timestamp"] for r in graph.rejected)
+    delivered = user.last[0]["timestamp"]
+    assert second - first >= 6.0 / scaled.factor
+    assert delivered - second >= 12.0 / scaled.factor
