@@ -121,6 +121,7 @@ async def bot(
     async with serve(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as http:
         yield Bot(channel, http, f"{base}/whatsapp", graph, db, clock)
     await channel.stop()
+    await channel.close()
 
 
 async def registered(bot: Bot, wa_id: str = COORD_PHONE, **invite: Any) -> WaUser:
@@ -285,6 +286,7 @@ async def test_per_recipient_pace_is_respected(
         assert all(a.status_code == 200 for a in answers)  # answered before the replies went
         await channel.idle()
     await channel.stop()
+    await channel.close()
     stamps = [m["timestamp"] for m in graph.messages_to(COORD_PHONE)]
     assert len(stamps) == 4  # queued, none dropped
     gaps = [b - a for a, b in itertools.pairwise(stamps)]
@@ -305,6 +307,7 @@ async def test_pair_rate_limit_131056_is_retried(
         graph.fail_next(131056, count=2, to=COORD_PHONE)
         await user.say("Halo")
     await channel.stop()
+    await channel.close()
     assert [r["code"] for r in graph.rejected] == [131056, 131056]
     assert len(user.last) == 1 and "DAFTAR" in user.text  # delivered once, after backing off
     # Backed off 6 s, then 12 s (of scaled time) before the attempts that followed.

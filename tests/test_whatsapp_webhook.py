@@ -90,7 +90,10 @@ def test_location_and_template_button() -> None:
     assert event.location == (-7.42, 109.23)
     message.update(type="button", button={"text": "Menu", "payload": "Menu"})
     [event], _ = parse_webhook(payload)
-    assert event.text == "Menu"
+    assert event.text == "Menu" and event.choice is None
+    message.update(type="button", button={"text": "Sudah saya terima", "payload": "a:ack:7"})
+    [event], _ = parse_webhook(payload)
+    assert event.choice == "a:ack:7" and event.text is None
 
 
 def test_signature_is_hmac_of_the_raw_body() -> None:
@@ -120,6 +123,7 @@ async def channel(
     await wa.start(router.handle)
     yield wa
     await wa.stop()
+    await wa.close()
 
 
 @pytest.fixture
@@ -290,6 +294,7 @@ async def test_a_failing_event_is_answered_500_and_redelivery_works(
         assert third.status_code == 200
         await wa.idle()
     await wa.stop()
+    await wa.close()
     texts = [m["body"]["text"]["body"] for m in graph.messages]
     assert len(texts) == 2  # one "sorry" for the failure, one answer; the third was a duplicate
     assert "kesalahan" in texts[0] and "DAFTAR" in texts[1]
@@ -304,4 +309,5 @@ async def test_webhook_before_start_is_not_acknowledged(graph: FakeGraphServer) 
     ) as http:
         response = await post_webhook(http, "/whatsapp", build_text_message(PHONE, "x"), APP_SECRET)
     await wa.stop()
+    await wa.close()
     assert response.status_code == 503

@@ -657,8 +657,11 @@ def message_event(message: JSON, contacts: dict[str, str]) -> Incoming | None:
         if isinstance(reply, dict) and isinstance(reply.get("id"), str):
             return _with(base, choice=reply["id"])
         return base
-    if kind == "button":  # a quick-reply button of a template: its text, e.g. "Menu"
-        return _with(base, text=str(body.get("text") or body.get("payload") or ""))
+    if kind == "button":  # a template's quick-reply button: an action token, or its text
+        payload = body.get("payload")
+        if isinstance(payload, str) and payload.startswith("a:"):
+            return _with(base, choice=payload)
+        return _with(base, text=str(body.get("text") or payload or ""))
     if kind == "image":
         return _with(base, photo=str(body.get("id")), text=body.get("caption"))
     if kind == "document":
@@ -778,6 +781,8 @@ class WhatsAppChannel:
         self._clock = clock
         self._on_event: EventHandler | None = None
         self._stopping = False
+        self._in_flight = 0
+        self._idle_intake = asyncio.Event()
         self._sender_locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
         self._queues: dict[str, deque[list[Reply]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -793,15 +798,26 @@ class WhatsAppChannel:
         self._stopping = False
 
     async def stop(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109 - bounded shutdown
-        """Refuse new webhooks, finish sending queued replies (bounded), close the client."""
+        """Refuse new webhooks (503: Meta retries), finish those in flight and queued replies."""
         self._stopping = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._in_flight and loop.time() < deadline:
+            self._idle_intake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle_intake.wait(), deadline - loop.time())
         if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+            _, pending = await asyncio.wait(
+                set(self._tasks), timeout=max(0.0, deadline - loop.time())
+            )
             for task in pending:
                 task.cancel()
             if pending:
                 log.warning("whatsapp: %d reply queue(s) not finished at stop", len(pending))
                 await asyncio.gather(*pending, return_exceptions=True)
+
+    async def close(self) -> None:
+        """Release the HTTP client (after the sender's last delivery pass)."""
         await self.client.aclose()
 
     async def deliver(self, message: Outbound) -> str | None:
@@ -879,11 +895,16 @@ class WhatsAppChannel:
         except ValueError:
             return PlainTextResponse("bad json", status_code=400)
         events, statuses = parse_webhook(payload, self.config.phone_number_id)
+        self._in_flight += 1
         try:
             await self.handle(events, statuses)
         except Exception as exc:  # nothing was acknowledged: Meta redelivers, dedup holds
             log.exception("whatsapp: webhook handling failed: %s", type(exc).__name__)
             return PlainTextResponse("error", status_code=500)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle_intake.set()
         return PlainTextResponse("ok")
 
     async def handle(self, events: Sequence[Incoming], statuses: Sequence[StatusUpdate]) -> None:
