@@ -25,7 +25,7 @@ from storage.klien import Klien
 PROGRAM = "kerja_sosial"
 HOURS_MIN, HOURS_MAX = 0.5, 12.0  # per entry; HOURS_MAX is also the limit of one day
 _EPSILON = 1e-9
-_HOURS = re.compile(r"(\d{1,2})(?:[.,](\d{1,2}))?\s*(?:jam|j|hours?|hrs?|h)?\.?")
+_HOURS = re.compile(r"([0-9]{1,2})(?:[.,]([0-9]{1,2}))?\s*(?:jam|j|hours?|hrs?|h)?\.?")
 
 
 def hours_text(lang: str, value: float) -> str:

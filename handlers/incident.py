@@ -185,7 +185,7 @@ def render_incident(items: list[OutboxItem], lang: str) -> Reply:
 @action("ack", OFFICER | ADMIN)
 async def acknowledge(ctx: Context, value: str) -> list[Reply]:
     """Acknowledge an incident in the member's scope (once; later taps say who did)."""
-    if not value.isdecimal() or len(value) > 18:
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:  # tokens are ASCII
         return [ctx.reply("insiden.not_found")]
     incident = await ctx.tx.reports.incident(int(value), ctx.member.scope)
     klien = await ctx.tx.klien.get(incident.klien_id, ctx.member.scope) if incident else None

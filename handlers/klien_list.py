@@ -69,5 +69,5 @@ async def klien_command(ctx: Context, args: list[str]) -> list[Reply]:
 @action("klien_page", COORDINATOR)
 async def klien_page_action(ctx: Context, value: str) -> list[Reply]:
     """Show another page of my klien list."""
-    page = int(value) if value.isdecimal() and len(value) < 7 else 0
+    page = int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 0
     return await klien_page(ctx, page)
