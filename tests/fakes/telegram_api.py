@@ -149,6 +149,9 @@ class FakeTelegramServer:
         self._next_file = 1
         self._faults: dict[str, deque[_Fault]] = {}
         self._calls_changed = asyncio.Condition()
+        # Called (synchronously) with each call once it is answered: status and result set.
+        # Cheaper than wait_for() for drivers with many simulated users (bench/).
+        self.listeners: list[Callable[[Call], None]] = []
         self._update_event = asyncio.Event()  # replaced (after being set) at each push
         self._poll_generation = 0
         self._closing = asyncio.Event()
@@ -426,6 +429,11 @@ class FakeTelegramServer:
         call.result = copy.deepcopy(result)  # later edits must not rewrite history
         if not recorded:
             await self._record(call)
+        else:  # recorded on arrival; wake waiters again now that status and result are set
+            async with self._calls_changed:
+                self._calls_changed.notify_all()
+        for listener in self.listeners:
+            listener(call)
         if delay > 0:  # a slow network; cut short when the server stops
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._closing.wait(), delay)
