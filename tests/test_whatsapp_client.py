@@ -287,12 +287,24 @@ async def test_image_and_document_are_uploaded_then_sent(
 
 
 async def test_template_message(client: WhatsAppClient, graph: FakeGraphServer) -> None:
-    await client.send_template(USER, "pengingat_pokmas", "id", ["3", "Baris 1\nBaris 2"])
+    await client.send_template(
+        USER, "pengingat_pokmas", "id", ["3", "Baris 1\nBaris 2"], ["a:ack:7", "/menu"]
+    )
     template = graph.messages[0]["body"]["template"]
     assert template["name"] == "pengingat_pokmas"
     assert template["language"] == {"code": "id"}
-    params = template["components"][0]["parameters"]
-    assert params == [{"type": "text", "text": "3"}, {"type": "text", "text": "Baris 1 · Baris 2"}]
+    body, ack, menu = template["components"]
+    assert body["parameters"] == [
+        {"type": "text", "text": "3"},
+        {"type": "text", "text": "Baris 1 · Baris 2"},
+    ]
+    assert ack == {
+        "type": "button",
+        "sub_type": "quick_reply",
+        "index": "0",
+        "parameters": [{"type": "payload", "payload": "a:ack:7"}],
+    }
+    assert menu["index"] == "1" and menu["parameters"][0]["payload"] == "/menu"
 
 
 @pytest.mark.parametrize(
@@ -372,7 +384,16 @@ def test_template_params_come_in_the_configured_order() -> None:
     identity = Identity("whatsapp", USER, 1, USER, None, None)
     message = Outbound(identity, (Reply("Pengingat:\n- satu\n- dua"),), "digest", {"count": "2"})
     template = WhatsAppTemplate("pengingat", "id", ["count", "text"])
-    assert template_params(template, message) == ["2", "Pengingat: · - satu · - dua"]
+    assert template_params(template, message) == (["2", "Pengingat: · - satu · - dua"], [])
+    alert = Outbound(
+        identity,
+        (Reply("Insiden", (Choice("a:ack:7", "Terima"), Choice("a:klien:3", "Kartu"))),),
+        "incident",
+    )
+    buttons = WhatsAppTemplate("pokmas_insiden", "id", ["text", "choice1", "choice2", "/menu"])
+    assert template_params(buttons, alert) == (["Insiden"], ["a:ack:7", "a:klien:3", "/menu"])
+    missing = WhatsAppTemplate("x", "id", ["choice3"])
+    assert template_params(missing, alert) == ([], ["/menu"])
     with pytest.raises(DeliveryError) as caught:
         template_params(WhatsAppTemplate("x", "id", ["klien"]), message)
     assert caught.value.held

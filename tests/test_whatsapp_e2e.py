@@ -36,7 +36,7 @@ COORD_PHONE = "6281234567890"
 OFFICER_PHONE = "6281100000001"
 TEMPLATES = {
     "help_needed": WhatsAppTemplate("pokmas_butuh_bantuan", "id", ["text"]),
-    "incident": WhatsAppTemplate("pokmas_insiden", "id", ["text"]),
+    "incident": WhatsAppTemplate("pokmas_insiden", "id", ["text", "choice1", "choice2"]),
     "digest": WhatsAppTemplate("pokmas_pengingat", "id", ["count", "text"]),
 }
 
@@ -221,7 +221,7 @@ async def test_incident_alert_reaches_the_officer(bot: Bot, world: World) -> Non
     await officer.tap("Sudah saya terima")
     async with bot.db.read() as tx:
         incidents = await tx.reports._all("SELECT acknowledged_by FROM incidents")
-    assert [r["acknowledged_by"] for r in incidents] != [None]
+    assert [r["acknowledged_by"] for r in incidents] == [world.officer_1]
 
 
 async def test_reminder_outside_the_window_goes_as_its_template(bot: Bot, world: World) -> None:
@@ -245,6 +245,36 @@ async def test_reminder_outside_the_window_goes_as_its_template(bot: Bot, world:
     assert template["language"] == {"code": "id"}
     [param] = template["components"][0]["parameters"]
     assert "Klien butuh surat keterangan" in param["text"] and "\n" not in param["text"]
+
+
+async def test_incident_outside_the_window_is_acknowledged_from_its_template(
+    bot: Bot, world: World
+) -> None:
+    officer = await registered(bot, OFFICER_PHONE, role="officer", officer_code="PK01")
+    user = await registered(bot)
+    bot.clock.advance(hours=25)  # the officer has not written for a day
+    await user.say("/insiden")
+    await user.tap(world.names[world.klien_a[0]])
+    await user.tap("Sedang")
+    await user.say("Klien bertengkar dengan pekerja lain di bengkel.")
+    await user.tap("Kirim")
+    [ref] = await bot.deliver_due()
+    message = bot.graph.messages_to(OFFICER_PHONE)[-1]
+    assert message["wamid"] == ref and message["type"] == "template"
+    body, ack, card = message["body"]["template"]["components"]
+    assert "bertengkar" in body["parameters"][0]["text"]
+    payload = ack["parameters"][0]["payload"]
+    assert payload.startswith("a:ack:") and card["parameters"][0]["payload"].startswith("a:klien:")
+    # The officer taps the template's quick-reply button: a "button" message comes back.
+    tap = build_text_message(OFFICER_PHONE, "x", wamid="wamid.tap-ack")
+    sent = tap["entry"][0]["changes"][0]["value"]["messages"][0]
+    sent.pop("text")
+    sent.update(type="button", button={"text": "Sudah saya terima", "payload": payload})
+    await officer.post(tap)
+    assert "sudah Anda terima" in officer.text
+    async with bot.db.read() as tx:
+        acked = await tx.reports._all("SELECT acknowledged_by FROM incidents")
+    assert [r["acknowledged_by"] for r in acked] == [world.officer_1]
 
 
 async def test_kind_without_template_is_held_not_dropped(bot: Bot, world: World) -> None:

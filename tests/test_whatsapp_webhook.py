@@ -94,6 +94,9 @@ def test_location_and_template_button() -> None:
     message.update(type="button", button={"text": "Sudah saya terima", "payload": "a:ack:7"})
     [event], _ = parse_webhook(payload)
     assert event.choice == "a:ack:7" and event.text is None
+    message.update(type="button", button={"text": "Lanjutkan", "payload": "/bantuan"})
+    [event], _ = parse_webhook(payload)
+    assert event.text == "/bantuan"
 
 
 def test_signature_is_hmac_of_the_raw_body() -> None:

@@ -582,17 +582,34 @@ class WhatsAppClient:
         )
 
     async def send_template(
-        self, address: str, name: str, language: str, params: Sequence[str] = ()
+        self,
+        address: str,
+        name: str,
+        language: str,
+        params: Sequence[str] = (),
+        buttons: Sequence[str] = (),
     ) -> str:
-        """Send an approved template with body parameters in order."""
+        """Send an approved template: body parameters, then quick-reply payloads, in order."""
         template: JSON = {"name": name, "language": {"code": language}}
+        components: list[JSON] = []
         if params:
-            template["components"] = [
+            components.append(
                 {
                     "type": "body",
                     "parameters": [{"type": "text", "text": template_value(p)} for p in params],
                 }
-            ]
+            )
+        for index, payload in enumerate(buttons):
+            components.append(
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": str(index),
+                    "parameters": [{"type": "payload", "payload": payload}],
+                }
+            )
+        if components:
+            template["components"] = components
         return await self.send(address, {"type": "template", "template": template})
 
     async def send_replies(
@@ -657,10 +674,12 @@ def message_event(message: JSON, contacts: dict[str, str]) -> Incoming | None:
         if isinstance(reply, dict) and isinstance(reply.get("id"), str):
             return _with(base, choice=reply["id"])
         return base
-    if kind == "button":  # a template's quick-reply button: an action token, or its text
+    if kind == "button":  # a template's quick-reply button: its payload (see template_params)
         payload = body.get("payload")
         if isinstance(payload, str) and payload.startswith("a:"):
             return _with(base, choice=payload)
+        if isinstance(payload, str) and payload.startswith("/"):
+            return _with(base, text=payload)
         return _with(base, text=str(body.get("text") or payload or ""))
     if kind == "image":
         return _with(base, photo=str(body.get("id")), text=body.get("caption"))
@@ -845,10 +864,10 @@ class WhatsAppChannel:
                 held=True,
                 code="no_template",
             )
-        params = template_params(template, message)
+        params, buttons = template_params(template, message)
         try:
             return await self.client.send_template(
-                address, template.name, template.language, params
+                address, template.name, template.language, params, buttons
             )
         except WhatsAppError as exc:
             raise delivery_error(exc) from exc
@@ -1023,12 +1042,28 @@ class WhatsAppChannel:
         log.warning("whatsapp: delivery failed (%s); %d outbox row(s) marked", error, len(rows))
 
 
-def template_params(template: WhatsAppTemplate, message: Outbound) -> list[str]:
-    """Return the template's parameters in order; `text` is the whole message on one line."""
+def template_params(template: WhatsAppTemplate, message: Outbound) -> tuple[list[str], list[str]]:
+    """Return the template's body parameters and quick-reply payloads, in config order.
+
+    A name in `params` is a body parameter from the outbox row (`text` is the whole
+    rendered message on one line), except `choice1`..`choice3`, the ids of the message's
+    tappable choices (e.g. "acknowledge"), and a `/command`, sent as it is: both become
+    the payloads of the template's quick-reply buttons, in order.
+    """
     available = dict(message.template_params)
     available.setdefault("text", _reply_text(message.replies))
-    values = []
+    choices = [c for reply in message.replies for c in reply.choices]
+    body: list[str] = []
+    buttons: list[str] = []
     for name in template.params:
+        if name.startswith("/"):
+            buttons.append(name)
+            continue
+        if (match := re.fullmatch(r"choice([1-9])", name)) is not None:
+            index = int(match.group(1)) - 1
+            # Without that choice the button still opens the window (its text goes in).
+            buttons.append(choices[index].id if index < len(choices) else "/menu")
+            continue
         if name not in available:
             raise DeliveryError(
                 f"template {template.name!r} needs {name!r}, which {message.kind!r} lacks",
@@ -1036,8 +1071,8 @@ def template_params(template: WhatsAppTemplate, message: Outbound) -> list[str]:
                 held=True,
                 code="template_param",
             )
-        values.append(template_value(str(available[name])))
-    return values
+        body.append(template_value(str(available[name])))
+    return body, buttons
 
 
 def delivery_error(exc: WhatsAppError) -> DeliveryError:
