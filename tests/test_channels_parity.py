@@ -22,7 +22,9 @@ import pytest
 from starlette.applications import Starlette
 
 from bot.channels.console import ConsoleChannel
+from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
+from bot.config import TelegramConfig
 from handlers.invites import create_invite
 from handlers.model import Incoming, Reply
 from handlers.router import Router
@@ -30,6 +32,7 @@ from handlers.settings import Settings
 from storage import Database
 from tests.conftest import Clock, World, seed_world
 from tests.fakes.graph_api import FakeGraphServer
+from tests.fakes.telegram_api import Call, FakeTelegramServer
 from tests.whatsapp_support import ACCESS_TOKEN, WaUser, serve, wa_config
 
 BODY = "Mulai bekerja di bengkel las setiap hari."
@@ -146,6 +149,56 @@ class WhatsAppDriver:
         return self._turn()
 
 
+class TelegramDriver:
+    """Telegram through PTB, polling the fake Bot API: taps inline keyboard buttons."""
+
+    CHAT = 7001
+
+    def __init__(self, srv: FakeTelegramServer) -> None:
+        self.srv = srv
+        self.seen = 0
+        self.keyboard: Call | None = None
+
+    async def _deliver(self, update_id: int) -> Turn:
+        # Handled (and its replies sent) once the channel asks for the updates after it.
+        await self.srv.wait_for_call(
+            "getUpdates", lambda c: int(c.params.get("offset") or 0) > update_id
+        )
+        calls = self.srv.calls[self.seen :]
+        self.seen = len(self.srv.calls)
+        mine = [
+            c
+            for c in calls
+            if c.method.lower() in ("sendmessage", "sendphoto", "senddocument")
+            and str(c.params.get("chat_id")) == str(self.CHAT)
+            and c.status == 200
+        ]
+        options: tuple[tuple[str, str], ...] = ()
+        for call in mine:
+            markup = call.params.get("reply_markup")
+            if markup:
+                self.keyboard = call
+                buttons = [b for row in markup["inline_keyboard"] for b in row]
+                options = tuple((b["callback_data"], b["text"]) for b in buttons)
+        text = "\n".join(str(c.params.get("text") or c.params.get("caption") or "") for c in mine)
+        return Turn(text, options)
+
+    async def say(self, text: str) -> Turn:
+        return await self._deliver(self.srv.push_message(self.CHAT, text))
+
+    async def choose(self, label: str) -> Turn:
+        assert self.keyboard is not None
+        markup = self.keyboard.params["reply_markup"]
+        [data] = [
+            b["callback_data"]
+            for row in markup["inline_keyboard"]
+            for b in row
+            if label in b["text"]
+        ]
+        message_id = self.keyboard.result["message_id"]
+        return await self._deliver(self.srv.push_callback(self.CHAT, data, message_id))
+
+
 Scenario = Callable[[Driver], Awaitable[list[Turn]]]
 
 
@@ -228,8 +281,19 @@ async def whatsapp_driver(run: Run, stack: AsyncExitStack) -> Driver:
     return WhatsAppDriver(WaUser(http, f"{base}/whatsapp", graph, channel, "6281298765432"))
 
 
+async def telegram_driver(run: Run, stack: AsyncExitStack) -> Driver:
+    srv = await stack.enter_async_context(FakeTelegramServer(token="123:ABC"))
+    config = TelegramConfig(token="123:ABC", api_base_url=srv.base_url, rate_limiter=False)
+    channel = TelegramChannel(config, db=run.db)
+    stack.push_async_callback(channel.close)
+    await channel.start(run.router.handle)
+    stack.push_async_callback(channel.stop)
+    return TelegramDriver(srv)
+
+
 DRIVERS: dict[str, Callable[[Run, AsyncExitStack], Awaitable[Driver]]] = {
     "console": console_driver,
+    "telegram": telegram_driver,
     "whatsapp": whatsapp_driver,
 }
 
