@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from bot.app import Runtime
 from bot.channels.base import DeliveryError, Outbound
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.config import WhatsAppTemplate
+from bot.config import Config, ServerConfig, WhatsAppTemplate, parse_config
 from handlers.invites import create_invite
 from handlers.notify import render
 from handlers.router import Router
 from storage import Database
 from storage.outbox import OutboxRow
 from storage.timeutil import ts
-from tests.conftest import Clock, World
+from tests.conftest import Clock, World, seed_world
 from tests.fakes.graph_api import FakeGraphServer, build_text_message, post_webhook
 from tests.whatsapp_support import (
     ACCESS_TOKEN,
     APP_SECRET,
+    VERIFY_TOKEN,
     ScaledTime,
     WaUser,
     serve,
@@ -345,3 +349,57 @@ async def test_pair_rate_limit_131056_is_retried(
     delivered = user.last[0]["timestamp"]
     assert second - first >= 6.0 / scaled.factor
     assert delivered - second >= 12.0 / scaled.factor
+
+
+# -- the whole program: `Runtime` with WhatsApp enabled -------------------------------------
+
+
+def runtime_config(tmp_path: Path, graph: FakeGraphServer, **whatsapp: Any) -> Config:
+    """A validated config: Telegram off, WhatsApp at the fake server, web server on a free port."""
+    data = {
+        "database": {"path": str(tmp_path / "bot.db")},
+        "telegram": {"enabled": False},
+        "whatsapp": {
+            "enabled": True,
+            "phone_number_id": graph.phone_number_id,
+            "business_number": "+62 811-0000-1111",
+            "access_token": ACCESS_TOKEN,
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+            "graph_api_base_url": f"{graph.base_url}/v21.0",
+            "per_recipient_seconds": 0,
+            **whatsapp,
+        },
+    }
+    config = parse_config(data, env={})
+    return dataclasses.replace(config, server=ServerConfig(host="127.0.0.1", port=0))
+
+
+async def test_runtime_serves_the_webhook_next_to_healthz(
+    tmp_path: Path, graph: FakeGraphServer, clock: Clock
+) -> None:
+    config = runtime_config(tmp_path, graph)
+    db = await Database.open(config.database.path)
+    await seed_world(db)
+    async with db.transaction() as tx:
+        invite = await create_invite(
+            tx, role="coordinator", pokmas_code="PWT01", now=clock(), created_by="test"
+        )
+    await db.close()
+    async with Runtime(config, clock=clock) as runtime:
+        channel = runtime.channels["whatsapp"]
+        assert isinstance(channel, WhatsAppChannel)
+        base = f"http://127.0.0.1:{runtime.web_port}"
+        async with httpx.AsyncClient(base_url=base) as http:
+            assert (await http.get("/healthz")).status_code == 200
+            check = {
+                "hub.mode": "subscribe",
+                "hub.verify_token": VERIFY_TOKEN,
+                "hub.challenge": "42",
+            }
+            assert (await http.get("/whatsapp", params=check)).text == "42"
+            user = WaUser(http, f"{base}/whatsapp", graph, channel, COORD_PHONE)
+            await user.say(f"DAFTAR {invite.code}")
+            assert "Selamat datang" in user.text
+            await user.say("/lapor")
+            assert user.last_kind() == "button"
