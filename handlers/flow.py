@@ -186,7 +186,8 @@ def _answer(ctx: Context, step_free_text: bool) -> Answer | Invalid:
     if not text:
         return Invalid("flow.need_text")
     if offered:
-        if text.isdecimal():  # not isdigit(): int() refuses digits such as "²"
+        # isdecimal, not isdigit: int() refuses "²"; and int() refuses 4300+ digits.
+        if text.isdecimal() and len(text) <= 6:
             index = int(text) - 1
             if 0 <= index < len(offered):
                 return Answer(value=offered[index][0])

@@ -33,6 +33,9 @@ async def unknown_sender(tx: Tx, event: Incoming, now: datetime, settings: Setti
     lang = "id"
     attempt, code = parse_registration(event.text)
     if not attempt:
+        # Deactivation unlinks the chat, so look at the invite that once linked it.
+        if await tx.members.was_deactivated(event.channel, event.sender):
+            return [Reply(t(lang, "auth.deactivated"))]
         return [Reply(t(lang, "auth.unknown_sender"))]
     if not code:
         return [Reply(t(lang, "auth.need_code"))]

@@ -222,3 +222,8 @@ async def walk(chat: Chat, fw: FlowWorld, flow: str, upto: str | None = None) ->
             return
         await play(chat, move)
     assert "Periksa sebelum dikirim" in chat.text, (flow, chat.text)
+
+
+async def current_seq(db: Database, member_id: int) -> int:
+    """Return the seq of the member's latest prompt (what a forger would have to guess)."""
+    return int(await scalar(db, "SELECT seq FROM conversations WHERE member_id = ?", (member_id,)))
