@@ -283,6 +283,19 @@ async def test_each_chat_in_order_chats_concurrently() -> None:
     await asyncio.gather(*tasks)
     assert log == ["b1", "b2", "a1", "a2", "a3"]
 
+    # With one slot, updates queue at PTB's semaphore first; each chat keeps its order.
+    single = ChatOrderedUpdateProcessor(1)
+    log.clear()
+    gate.clear()
+    tasks = [
+        asyncio.create_task(single.process_update(u, work(name, wait))) for u, name, wait in jobs
+    ]
+    await asyncio.sleep(0)
+    assert log == []  # a1 holds the only slot
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert log == ["a1", "a2", "b1", "a3", "b2"]
+
 
 async def test_blocking_the_bot_is_noted_from_membership_updates(
     srv: FakeTelegramServer, db: Database

@@ -282,9 +282,9 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
     upload) would hold up every other member. Why not `True`: two quick taps of one
     member could be handled out of order. Here each chat has a lane: an update waits
     for the previous update of its chat, nothing else. Lanes are joined in the order
-    updates enter (the semaphore in front is FIFO), i.e. update_id order; a waiting
-    update holds a concurrency slot only behind one that already holds its own, so
-    the lanes cannot deadlock.
+    updates enter (PTB's semaphore in front is asyncio's, which is FIFO), i.e. update_id
+    order; a waiting update holds a concurrency slot only behind one that already holds
+    its own, so the lanes cannot deadlock.
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
@@ -469,11 +469,9 @@ class TelegramChannel:
                 except RetryAfter as exc:
                     await self._pause(_retry_seconds(exc))
                     continue
-                except InvalidToken:
-                    log.critical("telegram: the token was rejected; polling stops")
-                    raise
-                except TelegramError as exc:  # network trouble, 409 Conflict, 5xx
-                    log.warning("telegram: getUpdates failed (%s); retrying", type(exc).__name__)
+                except TelegramError as exc:  # network trouble, 409 Conflict, 5xx, bad token
+                    level = logging.CRITICAL if isinstance(exc, InvalidToken) else logging.WARNING
+                    log.log(level, "telegram: getUpdates failed (%s); retrying", type(exc).__name__)
                     await self._pause(backoff)
                     backoff = min(backoff * 2, 30.0)
                     continue
@@ -600,7 +598,7 @@ class TelegramChannel:
             except Forbidden:
                 await self._mark_unreachable(sender)
                 return
-            except TelegramError as exc:
+            except Exception as exc:  # TelegramError, or a reply we cannot render
                 log.warning("telegram: reply to chat %s not sent: %s", chat_id, type(exc).__name__)
                 return
 
@@ -716,4 +714,6 @@ class TelegramChannel:
                 last = await self.send(chat_id, reply) or last
         except TelegramError as exc:
             raise delivery_error(exc) from exc
+        except ValueError as exc:  # e.g. a choice id over 64 bytes: sending again won't help
+            raise DeliveryError(str(exc), permanent=True, code="bad_message") from exc
         return str(last.message_id) if last is not None else None
