@@ -3,6 +3,7 @@
 from handlers import (  # noqa: F401
     admin_commands,
     card,
+    checkin,
     drafts,
     followup,
     hours,
@@ -12,6 +13,8 @@ from handlers import (  # noqa: F401
     officer_export,
     pending,
     registration,
+    reminders,
     report,
+    snooze,
     summary,
 )

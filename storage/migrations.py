@@ -301,7 +301,27 @@ M001_INITIAL = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M001_INITIAL,)
+M002_REMINDER_SWEEP = Migration(
+    "reminder sweep: meta table and rule indexes",
+    (
+        # Small key/value facts of the running program (the last sweep, for catch-up).
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID
+        """,
+        # Three-misses rule: active klien with a run of misses at the threshold.
+        "CREATE INDEX klien_status_misses ON klien (status, missed_in_row)",
+        # Service-hours rule: only klien with a community-service order.
+        "CREATE INDEX klien_service ON klien (status) WHERE service_hours IS NOT NULL",
+        # Service-hours rule: the hours logged per klien, without reading the table.
+        "CREATE INDEX service_hours_klien_hours ON service_hours (klien_id, hours)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M001_INITIAL, M002_REMINDER_SWEEP)
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:

@@ -15,6 +15,7 @@ from storage.outbox import OutboxRepo
 from storage.pokmas import PokmasRepo
 from storage.reports import ReportsRepo
 from storage.summary import SummaryRepo
+from storage.sweep import SweepRepo
 
 
 class Tx:
@@ -36,6 +37,7 @@ class Tx:
         "read_only",
         "reports",
         "summary",
+        "sweep",
     )
 
     def __init__(self, conn: aiosqlite.Connection, *, read_only: bool = False) -> None:
@@ -54,3 +56,4 @@ class Tx:
         self.conversations = ConversationsRepo(conn)
         self.audit = AuditRepo(conn)
         self.summary = SummaryRepo(conn)
+        self.sweep = SweepRepo(conn)
