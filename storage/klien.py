@@ -98,7 +98,10 @@ class KlienRepo(Repo):
         where = f"k.status = 'aktif' AND {cond}"
         args: list[Any] = list(params)
         if program:
-            where += " AND k.program = ?"
+            # "+" keeps the program out of index choice: a Pokmas' or an officer's few
+            # hundred klien are found by their own index, not among every klien of a
+            # program in the whole Bapas (klien_caseload would otherwise win unanalysed).
+            where += " AND +k.program = ?"
             args.append(program)
         if query:
             where += " AND (k.name LIKE ? ESCAPE '\\' OR k.register_no = ? COLLATE NOCASE)"
