@@ -59,8 +59,7 @@ async def tertunda(ctx: Context, args: list[str]) -> list[Reply]:
         ctx.member.scope,
         today=today.isoformat(),
         alert_misses=r.checkin_misses_alert,
-        silent_since=ts(ctx.now - timedelta(days=r.escalation_days)),
-        silent_day=(today - timedelta(days=r.escalation_days)).isoformat(),
+        quiet_before=ts(ctx.now - timedelta(days=r.escalation_days)),
         ending_by=(today + timedelta(days=ENDING_DAYS)).isoformat(),
         limit=ITEMS_SHOWN,
     )

@@ -321,7 +321,58 @@ M002_REMINDER_SWEEP = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M001_INITIAL, M002_REMINDER_SWEEP)
+M003_SUMMARIES = Migration(
+    "summaries: each klien's last report (kept by triggers) and covering indexes",
+    (
+        # The time of each klien's newest report, so that "no report since X" over the
+        # whole Bapas is an index range instead of one probe of reports per klien.
+        "ALTER TABLE klien ADD COLUMN last_report_at TEXT",
+        """
+        UPDATE klien SET last_report_at =
+            (SELECT max(r.created_at) FROM reports r WHERE r.klien_id = klien.id)
+        """,
+        """
+        CREATE TRIGGER reports_last_insert AFTER INSERT ON reports BEGIN
+            UPDATE klien SET last_report_at = NEW.created_at
+            WHERE id = NEW.klien_id
+              AND (last_report_at IS NULL OR last_report_at < NEW.created_at);
+        END
+        """,
+        """
+        CREATE TRIGGER reports_last_delete AFTER DELETE ON reports BEGIN
+            UPDATE klien SET last_report_at =
+                (SELECT max(r.created_at) FROM reports r WHERE r.klien_id = OLD.klien_id)
+            WHERE id = OLD.klien_id;
+        END
+        """,
+        """
+        CREATE TRIGGER reports_last_update AFTER UPDATE OF klien_id, created_at ON reports
+        BEGIN
+            UPDATE klien SET last_report_at =
+                (SELECT max(r.created_at) FROM reports r WHERE r.klien_id = klien.id)
+            WHERE id IN (OLD.klien_id, NEW.klien_id);
+        END
+        """,
+        # Quiet since: the last report, or the placement if later (storage/summary.py QUIET).
+        """
+        CREATE INDEX klien_quiet ON klien (
+            status, max(coalesce(last_report_at, ''), coalesce(placed_on, supervision_start))
+        )
+        """,
+        # The caseload's status x programme x check-in pass, index-only for a whole Bapas.
+        "CREATE INDEX klien_caseload ON klien (status, program, next_checkin_on, missed_in_row)",
+        # A period's reports by category and Pokmas, index-only for a whole Bapas.
+        "CREATE INDEX reports_period ON reports (created_at, category, pokmas_id)",
+        # "Klien in work" (observers): recent work reports only, a small partial index.
+        # Its WHERE is storage/summary.py IN_WORK and must stay word for word the same.
+        """
+        CREATE INDEX reports_work ON reports (created_at, klien_id)
+        WHERE category = 'pekerjaan' AND outcome IN ('selesai', 'dalam_proses')
+        """,
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M001_INITIAL, M002_REMINDER_SWEEP, M003_SUMMARIES)
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:

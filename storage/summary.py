@@ -30,15 +30,38 @@ class Caseload:
     """A caseload at a glance for one scope and one period."""
 
     klien: dict[tuple[str, str], int]  # (status, program) -> klien
-    reports_by_category: dict[str, int]
-    reports_by_pokmas: dict[str | None, int]  # Pokmas code at the time of the report
+    # (week number within the period, category, Pokmas code at the time) -> reports
+    reports: dict[tuple[int, str, str | None], int]
     silent_total: int  # active klien with no report past the threshold
-    silent: tuple[KlienRef, ...]  # the first few of them, by name
+    silent: tuple[KlienRef, ...]  # the longest silent of them
     checkins_due: int  # next check-in within the coming days
     checkins_missed: int  # next check-in date passed unrecorded, or a run of misses
     followups_open: int
     followups_overdue: int
     incidents_unacked: int
+
+    @property
+    def reports_by_category(self) -> dict[str, int]:
+        """Return the period's reports per category."""
+        out: dict[str, int] = {}
+        for (_, category, _), n in self.reports.items():
+            out[category] = out.get(category, 0) + n
+        return out
+
+    @property
+    def reports_by_pokmas(self) -> dict[str | None, int]:
+        """Return the period's reports per Pokmas code (None: not placed)."""
+        out: dict[str | None, int] = {}
+        for (_, _, pokmas), n in self.reports.items():
+            out[pokmas] = out.get(pokmas, 0) + n
+        return out
+
+    def weekly(self) -> dict[tuple[int, str | None], int]:
+        """Return the period's reports per (week number, Pokmas code)."""
+        out: dict[tuple[int, str | None], int] = {}
+        for (week, _, pokmas), n in self.reports.items():
+            out[(week, pokmas)] = out.get((week, pokmas), 0) + n
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,13 +113,28 @@ class CardPeople:
 
 PENDING_KINDS = ("incident", "misses_alert", "missed", "followup", "silent", "ending")
 
-# Kinds of report that count as "in work" for observers, and the outcomes.
-IN_WORK_CATEGORY = "pekerjaan"
-IN_WORK_OUTCOMES = ("selesai", "dalam_proses")
+# The reports that put a klien "in work" (observers). The partial index reports_work
+# (migration M003) has this WHERE; SQLite uses it only when a query repeats it exactly.
+IN_WORK = "r.category = 'pekerjaan' AND r.outcome IN ('selesai', 'dalam_proses')"
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# When a klien went quiet: its last report, or its placement if that came later. The
+# expression is indexed (klien_quiet, migration M003) and must be written the same way.
+QUIET = "max(coalesce(k.last_report_at, ''), coalesce(k.placed_on, k.supervision_start))"
+
+
+def _whole(scope: Scope) -> bool:
+    """Return True when the scope restricts nothing (the admin's whole Bapas)."""
+    return scope.klien_condition("k")[0] == "1 = 1"
+
+
+def _join_klien(scope: Scope, klien_id: str) -> str:
+    """Return the JOIN that scoping needs; the whole Bapas needs none (foreign keys hold)."""
+    return "" if _whole(scope) else f"JOIN klien k ON k.id = {klien_id}"
 
 
 class SummaryRepo(Repo):
@@ -110,21 +148,21 @@ class SummaryRepo(Repo):
         *,
         start: str,
         end: str,
+        weeks_from: list[str],
         today: str,
         due_until: str,
-        silent_since: str,
-        silent_placed_by: str,
+        quiet_before: str,
         silent_names: int = 5,
     ) -> Caseload:
         """Return the caseload of `scope`: reports created in [start, end) and today's state.
 
-        `silent_since` is the stored time before which a last report counts as
-        silent; only klien placed (or starting supervision) on or before the date
-        `silent_placed_by` can be silent.
+        `weeks_from` are the stored times at which the 2nd, 3rd... week of the period
+        begin (week 0 starts at `start`). A klien is silent when active and quiet
+        (no report, nor placement) since `quiet_before`, a stored time.
         """
         cond, params = scope.klien_condition("k")
 
-        # One pass over the klien: status x program, and the check-in state.
+        # One pass over the klien (an index-only scan for the whole Bapas).
         klien: dict[tuple[str, str], int] = {}
         due = missed = 0
         for row in await self._all(
@@ -143,59 +181,60 @@ class SummaryRepo(Repo):
             due += int(row["due"] or 0)
             missed += int(row["missed"] or 0)
 
-        by_category: dict[str, int] = {}
-        by_pokmas: dict[str | None, int] = {}
+        # One pass over the period's reports: week x category x Pokmas.
+        whens = " ".join(f"WHEN r.created_at < ? THEN {n}" for n in range(len(weeks_from)))
+        week = f"CASE {whens} ELSE {len(weeks_from)} END" if weeks_from else "0"
+        reports: dict[tuple[int, str, str | None], int] = {}
         for row in await self._all(
             f"""
-            SELECT r.category, p.code AS pokmas, count(*) AS n
-            FROM {self._reports_from(scope)}
-            LEFT JOIN pokmas p ON p.id = r.pokmas_id
-            WHERE r.created_at >= ? AND r.created_at < ? AND {cond}
-            GROUP BY r.category, p.code
+            SELECT g.week, g.category, p.code AS pokmas, g.n
+            FROM (SELECT {week} AS week, r.category, r.pokmas_id, count(*) AS n
+                  FROM {self._reports_from(scope)}
+                  WHERE r.created_at >= ? AND r.created_at < ? AND {cond}
+                  GROUP BY 1, r.category, r.pokmas_id) AS g
+            LEFT JOIN pokmas p ON p.id = g.pokmas_id
             """,
-            (start, end, *params),
+            (*weeks_from, start, end, *params),
         ):
-            n = int(row["n"])
-            by_category[row["category"]] = by_category.get(row["category"], 0) + n
-            by_pokmas[row["pokmas"]] = by_pokmas.get(row["pokmas"], 0) + n
+            key = (int(row["week"]), str(row["category"]), row["pokmas"])
+            reports[key] = reports.get(key, 0) + int(row["n"])
 
+        silent_where = f"k.status = 'aktif' AND {cond} AND {self._quiet(scope)} < ?"
+        silent_total = int(
+            await self._scalar(
+                f"SELECT count(*) FROM klien k WHERE {silent_where}", (*params, quiet_before)
+            )
+        )
         silent_rows = await self._all(
             f"""
-            SELECT k.id, k.name, k.register_no, k.status, count(*) OVER () AS total
-            FROM klien k
-            WHERE k.status = 'aktif' AND {cond}
-              AND coalesce(k.placed_on, k.supervision_start) <= ?
-              AND NOT EXISTS (SELECT 1 FROM reports r
-                              WHERE r.klien_id = k.id AND r.created_at >= ?)
-            ORDER BY k.name, k.id
+            SELECT k.id, k.name, k.register_no, k.status FROM klien k
+            WHERE {silent_where}
+            ORDER BY {self._quiet(scope)}, k.id
             LIMIT ?
             """,
-            (*params, silent_placed_by, silent_since, max(silent_names, 1)),
+            (*params, quiet_before, silent_names),
         )
-        silent_total = int(silent_rows[0]["total"]) if silent_rows else 0
-        silent = tuple(_ref(r) for r in silent_rows[:silent_names])
 
         fu = await self._one(
             f"""
             SELECT count(*) AS open, coalesce(sum(f.due_on < ?), 0) AS overdue
-            FROM followups f JOIN klien k ON k.id = f.klien_id
+            FROM followups f {_join_klien(scope, "f.klien_id")}
             WHERE f.status = 'open' AND {cond}
             """,
             (today, *params),
         )
         incidents = await self._scalar(
             f"""
-            SELECT count(*) FROM incidents i JOIN klien k ON k.id = i.klien_id
+            SELECT count(*) FROM incidents i {_join_klien(scope, "i.klien_id")}
             WHERE i.acknowledged_at IS NULL AND {cond}
             """,
             params,
         )
         return Caseload(
             klien=klien,
-            reports_by_category=by_category,
-            reports_by_pokmas=by_pokmas,
+            reports=reports,
             silent_total=silent_total,
-            silent=silent,
+            silent=tuple(_ref(r) for r in silent_rows),
             checkins_due=due,
             checkins_missed=missed,
             followups_open=int(fu["open"]) if fu else 0,
@@ -203,36 +242,26 @@ class SummaryRepo(Repo):
             incidents_unacked=int(incidents or 0),
         )
 
-    async def weekly_reports(
-        self, scope: Scope, *, start: str, end: str, utc_offset_minutes: int
-    ) -> list[tuple[str, str | None, int]]:
-        """Return (Monday of the local week, Pokmas code, reports) for reports in [start, end)."""
-        cond, params = scope.klien_condition("k")
-        shift = f"{utc_offset_minutes:+d} minutes"
-        rows = await self._all(
-            f"""
-            SELECT date(r.created_at, ?, 'weekday 0', '-6 days') AS week, p.code AS pokmas,
-                   count(*) AS n
-            FROM {self._reports_from(scope)}
-            LEFT JOIN pokmas p ON p.id = r.pokmas_id
-            WHERE r.created_at >= ? AND r.created_at < ? AND {cond}
-            GROUP BY week, p.code
-            ORDER BY week, p.code
-            """,
-            (shift, start, end, *params),
-        )
-        return [(str(r["week"]), r["pokmas"], int(r["n"])) for r in rows]
+    @staticmethod
+    def _quiet(scope: Scope) -> str:
+        """Return the quiet expression; a narrow scope disables its index (unary +).
+
+        The whole Bapas ranges over klien_quiet; one officer's or Pokmas's klien are
+        found by their own index and the expression is checked on those few rows.
+        """
+        return QUIET if _whole(scope) else f"+{QUIET}"
 
     @staticmethod
     def _reports_from(scope: Scope) -> str:
-        """Return the FROM clause joining reports to their klien, in the cheaper order.
+        """Return the FROM clause for a period's reports in scope, in the cheaper order.
 
-        A narrow scope (one officer, one Pokmas) starts from its klien and seeks each
-        one's reports by (klien_id, created_at); the whole Bapas starts from the
-        period's range of `reports_created`. CROSS JOIN fixes SQLite's join order.
+        The whole Bapas reads the period's range of the covering index
+        reports_period alone; a narrow scope (one officer, one Pokmas, a kabupaten)
+        starts from its klien and seeks each one's reports by (klien_id, created_at).
+        CROSS JOIN fixes SQLite's join order.
         """
-        if scope.role == "admin":
-            return "reports r CROSS JOIN klien k ON k.id = r.klien_id"
+        if _whole(scope):
+            return "reports r"
         return "klien k CROSS JOIN reports r ON r.klien_id = k.id"
 
     # -- /ringkasan (observer) ----------------------------------------------------------
@@ -242,13 +271,16 @@ class SummaryRepo(Repo):
     ) -> AreaFigures:
         """Return counts for an observer's area: nothing that names anyone."""
         cond, params = scope.klien_condition("k")
+        # A kabupaten's klien are found through klien_pokmas; unary + keeps SQLite from
+        # walking every active klien of the Bapas in klien_caseload instead.
+        active = "k.status = 'aktif'" if _whole(scope) else "+k.status = 'aktif'"
         by_program: dict[str, int] = {}
         by_sector: dict[str, int] = {}
         for row in await self._all(
             f"""
             SELECT k.program, p.sector, count(*) AS n
             FROM klien k LEFT JOIN pokmas p ON p.id = k.pokmas_id
-            WHERE k.status = 'aktif' AND {cond}
+            WHERE {active} AND {cond}
             GROUP BY k.program, p.sector
             """,
             params,
@@ -269,16 +301,14 @@ class SummaryRepo(Repo):
                 (start, end, *params),
             )
         }
-        marks = ", ".join("?" for _ in IN_WORK_OUTCOMES)
+        # From the recent work reports to their klien (CROSS JOIN: in that order).
         in_work = await self._scalar(
             f"""
-            SELECT count(*) FROM klien k
-            WHERE k.status = 'aktif' AND {cond}
-              AND EXISTS (SELECT 1 FROM reports r
-                          WHERE r.klien_id = k.id AND r.created_at >= ?
-                            AND r.category = ? AND r.outcome IN ({marks}))
+            SELECT count(DISTINCT r.klien_id)
+            FROM reports r CROSS JOIN klien k ON k.id = r.klien_id
+            WHERE {IN_WORK} AND r.created_at >= ? AND k.status = 'aktif' AND {cond}
             """,
-            (*params, work_since, IN_WORK_CATEGORY, *IN_WORK_OUTCOMES),
+            (work_since, *params),
         )
         return AreaFigures(by_program, by_sector, by_category, int(in_work or 0))
 
@@ -387,8 +417,7 @@ class SummaryRepo(Repo):
         *,
         today: str,
         alert_misses: int,
-        silent_since: str,
-        silent_day: str,
+        quiet_before: str,
         ending_by: str,
         limit: int = 30,
     ) -> tuple[list[PendingItem], dict[str, int]]:
@@ -396,8 +425,8 @@ class SummaryRepo(Repo):
 
         Urgency: unacknowledged incidents; a run of `alert_misses` missed check-ins;
         other missed check-ins (a miss recorded, or the due date passed unrecorded);
-        follow-ups past due; active klien with no report since `silent_since` (placed
-        by `silent_day`); supervision ending between `today` and `ending_by`.
+        follow-ups past due; active klien quiet (no report, nor placement) since
+        `quiet_before`; supervision ending between `today` and `ending_by`.
         """
         cond, params = scope.klien_condition("k")
         parts: list[tuple[str, list[Any]]] = [
@@ -430,14 +459,10 @@ class SummaryRepo(Repo):
                 [today, *params],
             ),
             (
-                f"""SELECT 5, 'silent', k.id, k.name,
-                       (SELECT max(r.created_at) FROM reports r WHERE r.klien_id = k.id), NULL
+                f"""SELECT 5, 'silent', k.id, k.name, k.last_report_at, NULL
                 FROM klien k
-                WHERE k.status = 'aktif' AND {cond}
-                  AND coalesce(k.placed_on, k.supervision_start) <= ?
-                  AND NOT EXISTS (SELECT 1 FROM reports r
-                                  WHERE r.klien_id = k.id AND r.created_at >= ?)""",
-                [*params, silent_day, silent_since],
+                WHERE k.status = 'aktif' AND {cond} AND {self._quiet(scope)} < ?""",
+                [*params, quiet_before],
             ),
             (
                 f"""SELECT 6, 'ending', k.id, k.name, k.supervision_end, NULL

@@ -149,8 +149,7 @@ async def test_storage_reads_take_the_scope(world: World) -> None:
             officer_1,
             today="2026-11-30",
             alert_misses=3,
-            silent_since="2026-11-09T03:00:00Z",
-            silent_day="2026-11-09",
+            quiet_before="2026-11-09T03:00:00Z",
             ending_by="2026-12-07",
         )
         assert {i.klien_id for i in items} <= set(world.klien_a)
@@ -165,9 +164,9 @@ async def test_storage_reads_take_the_scope(world: World) -> None:
             Scope(role="stranger"),
             start="2000-01-01T00:00:00Z",
             end="2100-01-01T00:00:00Z",
+            weeks_from=[],
             today="2026-11-30",
             due_until="2026-12-07",
-            silent_since="2026-11-16T03:00:00Z",
-            silent_placed_by="2026-11-16",
+            quiet_before="2026-11-16T03:00:00Z",
         )
-    assert nobody.klien == {} and nobody.reports_by_category == {} and nobody.silent_total == 0
+    assert nobody.klien == {} and nobody.reports == {} and nobody.silent_total == 0

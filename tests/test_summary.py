@@ -6,7 +6,8 @@ import itertools
 import struct
 import sys
 import zlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -49,7 +50,8 @@ async def test_officer_summary_counts_their_caseload(router, world: World) -> No
         "Dokumen (SIM/KTP/KK/BPJS) 2 \u00b7 Kesehatan 1 \u00b7 Insiden/pelanggaran 1"
     ) in text
     assert "Per Pokmas: PWT01 7" in text
-    assert "Tanpa laporan lebih dari 14 hari: 2 \u2014 Budi Klien2, Budi Klien3" in text
+    # Longest quiet first: A3 never reported (placed 01/09), A2 last reported 14/11.
+    assert "Tanpa laporan lebih dari 14 hari: 2 \u2014 Budi Klien3, Budi Klien2" in text
     assert "Wajib lapor: 1 jatuh tempo dalam 7 hari, 2 terlewat" in text
     assert "Tindak lanjut terbuka: 2 (1 lewat tenggat)" in text
     assert "Insiden belum dikonfirmasi: 1" in text
@@ -126,13 +128,26 @@ async def test_without_matplotlib_the_text_comes_and_says_so(
     assert "matplotlib" in replies[-1].text
 
 
-def test_chart_series_fills_empty_weeks_and_folds_small_pokmas() -> None:
-    from datetime import date
+def test_chart_series_folds_small_pokmas() -> None:
+    weekly: dict[tuple[int, str | None], int] = {(1, f"P{n:02d}"): 10 - n for n in range(9)}
+    weekly[(4, None)] = 2
+    weekly[(0, "P00")] = 99
+    weekly[(6, "P00")] = 5  # outside the 6 weeks: ignored
+    series = chart_series(weekly, 6, "Lainnya", "-")
+    labels = [label for label, _ in series]
+    assert labels[:7] == ["P00", "P01", "P02", "P03", "P04", "P05", "P06"]
+    assert labels[-1] == "Lainnya"
+    other = dict(series)["Lainnya"]
+    assert other == [0, (10 - 7) + (10 - 8), 0, 0, 2, 0]  # P07, P08 and the unplaced
+    assert dict(series)["P00"] == [99, 10, 0, 0, 0, 0]
 
-    rows = [("2026-11-02", f"P{n:02d}", 10 - n) for n in range(9)]
-    rows += [("2026-11-23", None, 2), ("2026-10-26", "P00", 99)]  # before the first week
-    weeks, series = chart_series(rows, date(2026, 11, 1), date(2026, 11, 30), "Lainnya", "-")
-    assert [w.isoformat() for w in weeks] == [
+
+def test_period_weeks_are_local_mondays() -> None:
+    from zoneinfo import ZoneInfo
+
+    period = parse_period([], T0, ZoneInfo("Asia/Jakarta"))
+    assert period is not None
+    assert [w.isoformat() for w in period.weeks] == [
         "2026-10-26",
         "2026-11-02",
         "2026-11-09",
@@ -140,12 +155,88 @@ def test_chart_series_fills_empty_weeks_and_folds_small_pokmas() -> None:
         "2026-11-23",
         "2026-11-30",
     ]
-    labels = [label for label, _ in series]
-    assert labels[:7] == ["P00", "P01", "P02", "P03", "P04", "P05", "P06"]
-    assert labels[-1] == "Lainnya"
-    other = dict(series)["Lainnya"]
-    assert other[1] == (10 - 7) + (10 - 8) and other[4] == 2  # P07, P08; the unplaced
-    assert dict(series)["P00"][0] == 99
+    assert period.weeks_from[0] == "2026-11-01T17:00:00Z"  # Monday 2/11 00:00 in Jakarta
+    assert len(period.weeks_from) == 5
+
+
+async def test_weekly_counts_follow_local_weeks(router, world: World) -> None:
+    """A report on Monday 00:30 local (Sunday 17:30 UTC) counts in the Monday's week."""
+    a1 = world.klien_a[0]
+    await add_report(world, a1, at=datetime(2026, 11, 22, 17, 30, tzinfo=UTC), category="pekerjaan")
+    await add_report(world, a1, at=datetime(2026, 11, 22, 16, 30, tzinfo=UTC), category="pekerjaan")
+    async with world.db.read() as tx:
+        period = parse_period(["30"], T0, ZoneInfo("Asia/Jakarta"))
+        assert period is not None
+        load = await tx.summary.caseload(
+            Scope(role="officer", member_id=world.officer_1),
+            start=period.start,
+            end=period.end,
+            weeks_from=list(period.weeks_from),
+            today="2026-11-30",
+            due_until="2026-12-07",
+            quiet_before="2026-11-16T03:00:00Z",
+        )
+    # Weeks start on Mondays 26/10, 2/11, 9/11, 16/11, 23/11 and 30/11 (numbers 0-5):
+    # 17:30 UTC is 00:30 on Monday 23/11 (week 4); 16:30 UTC is Sunday 22/11 (week 3).
+    assert load.weekly() == {(3, "PWT01"): 1, (4, "PWT01"): 1}
+    assert load.reports_by_category == {"pekerjaan": 2}
+
+
+async def test_last_report_at_is_kept_by_triggers(world: World) -> None:
+    a1, a2 = world.klien_a[:2]
+    first = await add_report(world, a1, at=T0 - timedelta(days=3), category="pekerjaan")
+    await add_report(world, a1, at=T0 - timedelta(days=9), category="pekerjaan")  # older
+    second = await add_report(world, a1, at=T0 - timedelta(days=1), category="pekerjaan")
+
+    async def last(klien_id: int) -> str | None:
+        async with world.db.read() as tx:
+            value = await tx.summary._scalar(
+                "SELECT last_report_at FROM klien WHERE id = ?", (klien_id,)
+            )
+            return None if value is None else str(value)
+
+    assert await last(a1) == ts(T0 - timedelta(days=1))
+    assert await last(a2) is None
+    async with world.db.transaction() as tx:
+        await tx.summary._exec("DELETE FROM reports WHERE id = ?", (second,))
+    assert await last(a1) == ts(T0 - timedelta(days=3))
+    async with world.db.transaction() as tx:
+        await tx.summary._exec("UPDATE reports SET klien_id = ? WHERE id = ?", (a2, first))
+    assert await last(a1) == ts(T0 - timedelta(days=9))
+    assert await last(a2) == ts(T0 - timedelta(days=3))
+
+
+async def test_migration_fills_last_report_at_of_existing_reports(tmp_path) -> None:
+    """M003 on a database that already has reports: the column is back-filled."""
+    import aiosqlite
+
+    from storage.migrations import MIGRATIONS, apply_migrations
+
+    path = tmp_path / "old.db"
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await apply_migrations(conn)  # all, then rewind the new column by hand
+        for statement in (
+            "INSERT INTO pokmas (code, name, sector, kabupaten, created_at, updated_at) "
+            "VALUES ('P', 'P', 'jasa', 'Banyumas', 'x', 'x')",
+            "INSERT INTO members (role, name, pokmas_id, created_at, updated_at) "
+            "VALUES ('coordinator', 'C', 1, 'x', 'x')",
+            "INSERT INTO klien (register_no, name, program, supervision_start, supervision_end, "
+            "pokmas_id, created_at, updated_at) VALUES ('R', 'K', 'PB', '2026-01-01', "
+            "'2027-01-01', 1, 'x', 'x')",
+            "INSERT INTO reports (klien_id, author_id, channel, kind, category, body, "
+            "occurred_on, created_at) VALUES (1, 1, 'console', 'progress', 'lainnya', 'b', "
+            "'2026-02-01', '2026-02-01T01:00:00Z')",
+        ):
+            await conn.execute(statement)
+        await conn.execute("UPDATE klien SET last_report_at = NULL")
+        # Re-run M003's back-fill as the migration does.
+        m003 = next(m for m in MIGRATIONS if m.name.startswith("summaries"))
+        await conn.execute(m003.statements[1])
+        row = await (await conn.execute("SELECT last_report_at FROM klien")).fetchone()
+        assert row is not None and row[0] == "2026-02-01T01:00:00Z"
+    finally:
+        await conn.close()
 
 
 async def seed_banyumas(world: World) -> None:
@@ -267,3 +358,73 @@ async def test_coordinator_cannot_ask_for_a_summary(router, world: World) -> Non
     chat = Chat(router, "1001")
     await chat.send("/ringkasan")
     assert "tidak tersedia untuk peran Anda" in chat.text
+
+
+async def query_plans(world: World, run) -> str:  # type: ignore[no-untyped-def]
+    """Run `run(tx)` and return EXPLAIN QUERY PLAN of every SELECT it issued."""
+    traced: list[str] = []
+    async with world.db.read() as tx:
+        inner = tx.conn._conn  # the sqlite3 connection, used in aiosqlite's thread
+        await tx.conn._execute(inner.set_trace_callback, traced.append)
+        try:
+            await run(tx)
+        finally:
+            await tx.conn._execute(inner.set_trace_callback, None)
+        lines = []
+        for sql in traced:
+            if sql.lstrip().upper().startswith("SELECT"):
+                rows = await tx.conn.execute_fetchall("EXPLAIN QUERY PLAN " + sql)
+                lines += [str(r[3]) for r in rows]
+    return "\n".join(lines)
+
+
+async def test_whole_bapas_and_kabupaten_queries_use_their_indexes(world: World) -> None:
+    """The plans behind the benchmark figures (docs/benchmarks.md) do not drift."""
+    await seed_activity(world)
+    period = parse_period([], T0, ZoneInfo("Asia/Jakarta"))
+    assert period is not None
+
+    async def admin(tx) -> None:  # type: ignore[no-untyped-def]
+        await tx.summary.caseload(
+            Scope.everything(),
+            start=period.start,
+            end=period.end,
+            weeks_from=list(period.weeks_from),
+            today="2026-11-30",
+            due_until="2026-12-07",
+            quiet_before="2026-11-16T03:00:00Z",
+        )
+
+    plans = await query_plans(world, admin)
+    assert "SCAN k USING COVERING INDEX klien_caseload" in plans
+    assert "USING COVERING INDEX reports_period (created_at>? AND created_at<?)" in plans
+    assert "klien_quiet (status=? AND <expr><?)" in plans
+    assert "SCAN f USING INDEX followups_open_due" in plans
+    assert not any(line.startswith(("SCAN r", "SCAN reports")) for line in plans.splitlines())
+
+    async def observer(tx) -> None:  # type: ignore[no-untyped-def]
+        await tx.summary.area_figures(
+            Scope(role="observer", kabupaten="Banyumas"),
+            start=period.start,
+            end=period.end,
+            work_since="2026-10-01T03:00:00Z",
+        )
+
+    plans = await query_plans(world, observer)
+    assert "SEARCH r USING INDEX reports_work (created_at>?)" in plans
+    assert "klien_pokmas" in plans and "klien_caseload" not in plans
+
+    async def officer(tx) -> None:  # type: ignore[no-untyped-def]
+        await tx.summary.caseload(
+            Scope(role="officer", member_id=world.officer_1),
+            start=period.start,
+            end=period.end,
+            weeks_from=list(period.weeks_from),
+            today="2026-11-30",
+            due_until="2026-12-07",
+            quiet_before="2026-11-16T03:00:00Z",
+        )
+
+    plans = await query_plans(world, officer)
+    assert "klien_quiet" not in plans and "reports_period" not in plans
+    assert "SEARCH r USING INDEX reports_klien_created (klien_id=? AND created_at>?" in plans
