@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import re
+import tomllib
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +17,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.config import WhatsAppConfig
+from bot.config import Config, ServerConfig, WhatsAppConfig, parse_config
 from tests.fakes.graph_api import (
     FakeGraphServer,
     SentMessage,
@@ -28,6 +31,40 @@ from tests.fakes.graph_api import (
 APP_SECRET = "app-secret-for-tests"
 VERIFY_TOKEN = "verify-token-for-tests"
 ACCESS_TOKEN = "test-token"
+
+
+TEMPLATES_DOC = Path(__file__).resolve().parent.parent / "docs" / "whatsapp-templates.md"
+
+
+def doc_templates() -> dict[str, Any]:
+    """Return the `[whatsapp.templates]` table of docs/whatsapp-templates.md, as TOML data."""
+    block = re.search(r"```toml\n(.*?)```", TEMPLATES_DOC.read_text(), re.S)
+    assert block is not None, "the config block of docs/whatsapp-templates.md is missing"
+    templates: dict[str, Any] = tomllib.loads(block.group(1))["whatsapp"]["templates"]
+    return templates
+
+
+def full_config(tmp_path: Path, graph: FakeGraphServer, **whatsapp: Any) -> Config:
+    """A validated config: Telegram off, WhatsApp at the fake server with the documented
+    templates, no pacing unless asked, the web server on a free port."""
+    data = {
+        "database": {"path": str(tmp_path / "bot.db")},
+        "telegram": {"enabled": False},
+        "whatsapp": {
+            "enabled": True,
+            "phone_number_id": graph.phone_number_id,
+            "business_number": "+62 811-0000-1111",
+            "access_token": ACCESS_TOKEN,
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+            "graph_api_base_url": f"{graph.base_url}/v21.0",
+            "per_recipient_seconds": 0,
+            "templates": doc_templates(),
+            **whatsapp,
+        },
+    }
+    config = parse_config(data, env={})
+    return dataclasses.replace(config, server=ServerConfig(host="127.0.0.1", port=0))
 
 
 def wa_config(graph: FakeGraphServer, **overrides: Any) -> WhatsAppConfig:
@@ -244,6 +281,15 @@ class WaUser:
         else:
             raise AssertionError("the last options are numbered text: type the number")
         await self.post(payload)
+        return self.texts
+
+    async def tap_template_button(self, text: str, payload: str) -> list[str]:
+        """Tap a quick-reply button of a template (a `button` message with its payload)."""
+        tap = build_text_message(self.wa_id, "-", wamid=self._wamid(), user_id=self.user_id)
+        message = tap["entry"][0]["changes"][0]["value"]["messages"][0]
+        message.pop("text")
+        message.update(type="button", button={"text": text, "payload": payload})
+        await self.post(tap)
         return self.texts
 
     async def type_number(self, label_part: str) -> list[str]:
