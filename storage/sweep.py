@@ -507,11 +507,20 @@ class SweepRepo(Repo):
         value = await self._scalar("SELECT min(not_before) FROM outbox WHERE status = 'pending'")
         return None if value is None else str(value)
 
+    async def hold(self, ids: list[int], *, reason: str, now: str) -> None:
+        """Park rows as 'held' (visible, never dropped) and remember since when (not_before)."""
+        await self._many(
+            "UPDATE outbox SET status = 'held', last_error = ?, not_before = ? WHERE id = ?",
+            ((reason, now, i) for i in ids),
+        )
+
     async def release_held(self, channels: list[str], *, since: str, now: str) -> int:
         """Put held rows (created since `since`) back to pending once their member is reachable.
 
-        Reachable: an identity on one of `channels` not marked unreachable (the
-        member linked a chat, or wrote again after blocking the bot).
+        Reachable again: an identity on one of `channels`, not marked unreachable,
+        linked or written from after the row was held (its not_before). A member
+        who links a chat, unblocks the bot and writes, or reopens WhatsApp's
+        24-hour window by writing, gets what was held for them.
         """
         if not channels:
             return 0
@@ -520,12 +529,21 @@ class SweepRepo(Repo):
             f"""
             UPDATE outbox SET status = 'pending', not_before = ?
             WHERE status = 'held' AND created_at >= ?
-              AND member_id IN (SELECT i.member_id FROM identities i
-                                WHERE i.channel IN ({marks}) AND i.unreachable_since IS NULL)
+              AND EXISTS (SELECT 1 FROM identities i
+                          WHERE i.member_id = outbox.member_id AND i.channel IN ({marks})
+                            AND i.unreachable_since IS NULL
+                            AND max(coalesce(i.last_inbound_at, ''), i.linked_at)
+                                >= outbox.not_before)
             """,
             (now, since, *channels),
         )
         return count
+
+    async def discard(self, ids: list[int]) -> None:
+        """Delete pending rows that became pointless (a nudge about a draft already expired)."""
+        await self._many(
+            "DELETE FROM outbox WHERE id = ? AND status = 'pending'", ((i,) for i in ids)
+        )
 
     async def _count(self, sql: str, params: dict[str, Any]) -> int:
         """Run one INSERT ... SELECT and return how many rows it added."""
