@@ -15,12 +15,13 @@ import pytest
 from starlette.applications import Starlette
 
 from bot.app import Runtime
-from bot.channels.base import DeliveryError, Outbound
 from bot.channels.whatsapp import WhatsAppChannel
-from bot.config import Config, ServerConfig, WhatsAppTemplate, parse_config
+from bot.sender import Sender
+from bot.web import build_web_app
+from handlers import reminders
 from handlers.invites import create_invite
-from handlers.notify import render
 from handlers.router import Router
+from handlers.settings import Settings
 from storage import Database
 from storage.outbox import OutboxRow
 from storage.timeutil import ts
@@ -32,29 +33,26 @@ from tests.whatsapp_support import (
     VERIFY_TOKEN,
     ScaledTime,
     WaUser,
+    full_config,
     serve,
-    wa_config,
 )
 
 COORD_PHONE = "6281234567890"
 OFFICER_PHONE = "6281100000001"
-TEMPLATES = {
-    "help_needed": WhatsAppTemplate("pokmas_butuh_bantuan", "id", ["text"]),
-    "incident": WhatsAppTemplate("pokmas_insiden", "id", ["text", "choice1", "choice2"]),
-    "digest": WhatsAppTemplate("pokmas_pengingat", "id", ["count", "text"]),
-}
 
 
 @dataclass
 class Bot:
-    """The WhatsApp channel served by uvicorn on 127.0.0.1, with a client to post webhooks."""
+    """The WhatsApp channel served by uvicorn on 127.0.0.1, the outbox sender, the fakes."""
 
     channel: WhatsAppChannel
+    sender: Sender
     http: httpx.AsyncClient
     url: str
     graph: FakeGraphServer
     db: Database
     clock: Clock
+    settled: set[str] = dataclasses.field(default_factory=set)  # message ids reported
 
     def user(self, wa_id: str | None, user_id: str | None = None) -> WaUser:
         return WaUser(self.http, self.url, self.graph, self.channel, wa_id, user_id=user_id)
@@ -64,39 +62,19 @@ class Bot:
             made = await create_invite(tx, role=role, now=self.clock(), created_by="test", **kwargs)
         return made.code
 
-    async def deliver_due(self) -> list[str | None]:
-        """Deliver due outbox rows through the channel, as the sender does."""
-        refs: list[str | None] = []
-        stamp = ts(self.clock())
-        async with self.db.transaction() as tx:
-            items = await tx.outbox.due(stamp)
-            await tx.outbox.claim([i.id for i in items], stamp)
-        for member_id, group in itertools.groupby(items, key=lambda i: i.member_id):
-            rows = list(group)
-            async with self.db.read() as tx:
-                identities = await tx.members.identities_of(member_id)
-                [identity] = [i for i in identities if i.channel == "whatsapp"]
-                member = await tx.members.get(member_id)
-            assert member is not None
-            for rendered in render(rows, member.language):
-                outbound = Outbound(
-                    identity, (rendered.reply,), rendered.kind, rendered.template_params
-                )
-                try:
-                    ref = await self.channel.deliver(outbound)
-                except DeliveryError as exc:
-                    status = "held" if exc.held else "failed"
-                    async with self.db.transaction() as tx:
-                        await tx.outbox.mark_failed(
-                            list(rendered.item_ids), error=exc.reason, status=status
-                        )
-                    refs.append(None)
-                    continue
-                async with self.db.transaction() as tx:
-                    await tx.outbox.mark_sent(
-                        list(rendered.item_ids), channel="whatsapp", message_ref=ref, now=stamp
-                    )
+    async def deliver_due(self) -> list[str]:
+        """Run one pass of the real outbox sender; return the message ids it sent, in order."""
+        await self.sender.drain_once()
+        async with self.db.read() as tx:
+            rows = await tx.outbox._all(
+                "SELECT id, message_ref FROM outbox WHERE status != 'pending' ORDER BY id"
+            )
+        refs: list[str] = []
+        for row in rows:
+            ref = row["message_ref"]
+            if ref and ref not in self.settled and ref not in refs:
                 refs.append(ref)
+        self.settled.update(refs)
         return refs
 
 
@@ -107,23 +85,34 @@ async def graph() -> AsyncIterator[FakeGraphServer]:
 
 
 async def start_bot(
-    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, **kwargs: Any
-) -> tuple[WhatsAppChannel, Starlette]:
-    overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in ("per_recipient_seconds",)}
-    channel = WhatsAppChannel(
-        wa_config(graph, templates=TEMPLATES, **overrides), db=db, clock=clock, **kwargs
-    )
+    tmp_path: Path,
+    graph: FakeGraphServer,
+    db: Database,
+    router: Router,
+    clock: Clock,
+    *,
+    per_recipient_seconds: float = 0.0,
+    **kwargs: Any,
+) -> tuple[WhatsAppChannel, Sender, Starlette]:
+    config = full_config(tmp_path, graph, per_recipient_seconds=per_recipient_seconds)
+    channel = WhatsAppChannel(config.whatsapp, db=db, clock=clock, **kwargs)
     await channel.start(router.handle)
-    return channel, Starlette(routes=channel.routes())
+    sender = Sender(db, {"whatsapp": channel}, config, clock)
+    return channel, sender, build_web_app(db, channel.routes())
 
 
 @pytest.fixture
 async def bot(
-    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, world: World
+    tmp_path: Path,
+    graph: FakeGraphServer,
+    db: Database,
+    router: Router,
+    clock: Clock,
+    world: World,
 ) -> AsyncIterator[Bot]:
-    channel, app = await start_bot(graph, db, router, clock)
+    channel, sender, app = await start_bot(tmp_path, graph, db, router, clock)
     async with serve(app) as base, httpx.AsyncClient(base_url=base, timeout=10) as http:
-        yield Bot(channel, http, f"{base}/whatsapp", graph, db, clock)
+        yield Bot(channel, sender, http, f"{base}/whatsapp", graph, db, clock)
     await channel.stop()
     await channel.close()
 
@@ -247,8 +236,40 @@ async def test_reminder_outside_the_window_goes_as_its_template(bot: Bot, world:
     template = message["body"]["template"]
     assert template["name"] == "pokmas_butuh_bantuan"
     assert template["language"] == {"code": "id"}
-    [param] = template["components"][0]["parameters"]
+    body, button = template["components"]
+    [param] = body["parameters"]
     assert "Klien butuh surat keterangan" in param["text"] and "\n" not in param["text"]
+    assert button["parameters"][0]["payload"] == f"a:klien:{world.klien_a[0]}"
+
+
+async def test_no_report_reminders_outside_the_window_go_as_one_digest_template(
+    bot: Bot, world: World, settings: Settings
+) -> None:
+    user = await registered(bot)  # a second coordinator of Pokmas A, on WhatsApp
+    bot.clock.advance(days=2)  # the window closed; the klien have had no report for 92 days
+    async with bot.db.transaction() as tx:
+        assert await reminders.no_report(tx, bot.clock(), settings) > 0
+    [ref] = await bot.deliver_due()
+    [message] = bot.graph.messages_to(COORD_PHONE)[user.seen :]
+    assert message["wamid"] == ref and message["type"] == "template"
+    template = message["body"]["template"]
+    assert template["name"] == "pokmas_pengingat"
+    body, follow_up, menu = template["components"]
+    count, text = (p["text"] for p in body["parameters"])
+    assert count == str(len(world.klien_a))  # the coordinator's items batched in one message
+    assert all(world.names[k] in text for k in world.klien_a)
+    assert follow_up["parameters"][0]["payload"] == "a:cmd:lapor"
+    assert menu["parameters"][0]["payload"] == "/menu"
+    async with bot.db.read() as tx:
+        rows = await tx.outbox._all(
+            "SELECT status, message_ref FROM outbox o JOIN identities i "
+            "ON i.member_id = o.member_id WHERE i.external_id = ?",
+            (COORD_PHONE,),
+        )
+    assert {(r["status"], r["message_ref"]) for r in rows} == {("sent", ref)}
+    # "Tindak lanjuti" on the template starts /lapor (and reopens the window).
+    await user.tap_template_button("Tindak lanjuti", "a:cmd:lapor")
+    assert "Pilih klien" in user.text and user.last_kind() == "button"
 
 
 async def test_incident_outside_the_window_is_acknowledged_from_its_template(
@@ -270,11 +291,7 @@ async def test_incident_outside_the_window_is_acknowledged_from_its_template(
     payload = ack["parameters"][0]["payload"]
     assert payload.startswith("a:ack:") and card["parameters"][0]["payload"].startswith("a:klien:")
     # The officer taps the template's quick-reply button: a "button" message comes back.
-    tap = build_text_message(OFFICER_PHONE, "x", wamid="wamid.tap-ack")
-    sent = tap["entry"][0]["changes"][0]["value"]["messages"][0]
-    sent.pop("text")
-    sent.update(type="button", button={"text": "Sudah saya terima", "payload": payload})
-    await officer.post(tap)
+    await officer.tap_template_button("Sudah saya terima", payload)
     assert "sudah Anda terima" in officer.text
     async with bot.db.read() as tx:
         acked = await tx.reports._all("SELECT acknowledged_by FROM incidents")
@@ -290,18 +307,31 @@ async def test_kind_without_template_is_held_not_dropped(bot: Bot, world: World)
             now=ts(bot.clock()),
         )
     before = len(bot.graph.messages)
-    assert await bot.deliver_due() == [None]
+    assert await bot.deliver_due() == []
     assert len(bot.graph.messages) == before
     async with bot.db.read() as tx:
         [held] = await tx.outbox.failed_since("2000-01-01T00:00:00Z")
     assert held.status == "held" and "no_such_template_kind" in (held.last_error or "")
+    # The officer writes: the window reopens and the held message goes, free-form.
+    officer = bot.user(OFFICER_PHONE)
+    await officer.say("/menu")
+    [ref] = await bot.deliver_due()
+    message = bot.graph.messages_to(OFFICER_PHONE)[-1]
+    assert message["wamid"] == ref and message["type"] == "text"
+    assert "no_such_template_kind" in message["body"]["text"]["body"]
 
 
 async def test_per_recipient_pace_is_respected(
-    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, world: World
+    tmp_path: Path,
+    graph: FakeGraphServer,
+    db: Database,
+    router: Router,
+    clock: Clock,
+    world: World,
 ) -> None:
     scaled = ScaledTime(factor=100.0)  # 6 s of pacing = 60 ms of test time
-    channel, app = await start_bot(
+    channel, _, app = await start_bot(
+        tmp_path,
         graph,
         db,
         router,
@@ -330,11 +360,16 @@ async def test_per_recipient_pace_is_respected(
 
 
 async def test_pair_rate_limit_131056_is_retried(
-    graph: FakeGraphServer, db: Database, router: Router, clock: Clock, world: World
+    tmp_path: Path,
+    graph: FakeGraphServer,
+    db: Database,
+    router: Router,
+    clock: Clock,
+    world: World,
 ) -> None:
     scaled = ScaledTime(factor=100.0)
-    channel, app = await start_bot(
-        graph, db, router, clock, monotonic=scaled.monotonic, sleep=scaled.sleep
+    channel, _, app = await start_bot(
+        tmp_path, graph, db, router, clock, monotonic=scaled.monotonic, sleep=scaled.sleep
     )
     async with serve(app) as base, httpx.AsyncClient(base_url=base) as http:
         user = WaUser(http, f"{base}/whatsapp", graph, channel, COORD_PHONE)
@@ -354,31 +389,10 @@ async def test_pair_rate_limit_131056_is_retried(
 # -- the whole program: `Runtime` with WhatsApp enabled -------------------------------------
 
 
-def runtime_config(tmp_path: Path, graph: FakeGraphServer, **whatsapp: Any) -> Config:
-    """A validated config: Telegram off, WhatsApp at the fake server, web server on a free port."""
-    data = {
-        "database": {"path": str(tmp_path / "bot.db")},
-        "telegram": {"enabled": False},
-        "whatsapp": {
-            "enabled": True,
-            "phone_number_id": graph.phone_number_id,
-            "business_number": "+62 811-0000-1111",
-            "access_token": ACCESS_TOKEN,
-            "app_secret": APP_SECRET,
-            "verify_token": VERIFY_TOKEN,
-            "graph_api_base_url": f"{graph.base_url}/v21.0",
-            "per_recipient_seconds": 0,
-            **whatsapp,
-        },
-    }
-    config = parse_config(data, env={})
-    return dataclasses.replace(config, server=ServerConfig(host="127.0.0.1", port=0))
-
-
 async def test_runtime_serves_the_webhook_next_to_healthz(
     tmp_path: Path, graph: FakeGraphServer, clock: Clock
 ) -> None:
-    config = runtime_config(tmp_path, graph)
+    config = full_config(tmp_path, graph)
     db = await Database.open(config.database.path)
     await seed_world(db)
     async with db.transaction() as tx:
