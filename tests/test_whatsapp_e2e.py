@@ -26,13 +26,19 @@ from storage import Database
 from storage.outbox import OutboxRow
 from storage.timeutil import ts
 from tests.conftest import Clock, World, seed_world
-from tests.fakes.graph_api import FakeGraphServer, build_text_message, post_webhook
+from tests.fakes.graph_api import (
+    FakeGraphServer,
+    SentMessage,
+    build_text_message,
+    post_webhook,
+)
 from tests.whatsapp_support import (
     ACCESS_TOKEN,
     APP_SECRET,
     VERIFY_TOKEN,
     ScaledTime,
     WaUser,
+    bodies,
     full_config,
     serve,
 )
@@ -115,6 +121,21 @@ async def bot(
         yield Bot(channel, sender, http, f"{base}/whatsapp", graph, db, clock)
     await channel.stop()
     await channel.close()
+
+
+def text_of(message: SentMessage) -> str:
+    return bodies([message])[0]
+
+
+async def wait_for_text(graph: FakeGraphServer, to: str, needle: str) -> SentMessage:
+    """Wait until a message to `to` contains `needle` (each round waits for one more)."""
+    count = 1
+    while True:
+        sent = await graph.wait_for_messages(count, to=to)
+        for message in sent:
+            if needle in text_of(message):
+                return message
+        count = len(sent) + 1
 
 
 async def registered(bot: Bot, wa_id: str = COORD_PHONE, **invite: Any) -> WaUser:
@@ -389,15 +410,19 @@ async def test_pair_rate_limit_131056_is_retried(
 # -- the whole program: `Runtime` with WhatsApp enabled -------------------------------------
 
 
-async def test_runtime_serves_the_webhook_next_to_healthz(
+async def test_whole_program_incident_reaches_the_officer(
     tmp_path: Path, graph: FakeGraphServer, clock: Clock
 ) -> None:
+    """`Runtime` (as `pokmas-bot run`): one web server, the router, the sender, WhatsApp."""
     config = full_config(tmp_path, graph)
     db = await Database.open(config.database.path)
-    await seed_world(db)
+    world = await seed_world(db)
     async with db.transaction() as tx:
-        invite = await create_invite(
+        coordinator = await create_invite(
             tx, role="coordinator", pokmas_code="PWT01", now=clock(), created_by="test"
+        )
+        officer_code = await create_invite(
+            tx, role="officer", officer_code="PK01", now=clock(), created_by="test"
         )
     await db.close()
     async with Runtime(config, clock=clock) as runtime:
@@ -412,8 +437,22 @@ async def test_runtime_serves_the_webhook_next_to_healthz(
                 "hub.challenge": "42",
             }
             assert (await http.get("/whatsapp", params=check)).text == "42"
+            officer = WaUser(http, f"{base}/whatsapp", graph, channel, OFFICER_PHONE)
+            await officer.say(f"DAFTAR {officer_code.code}")
             user = WaUser(http, f"{base}/whatsapp", graph, channel, COORD_PHONE)
-            await user.say(f"DAFTAR {invite.code}")
+            await user.say(f"DAFTAR {coordinator.code}")
             assert "Selamat datang" in user.text
-            await user.say("/lapor")
-            assert user.last_kind() == "button"
+            await user.say("/insiden")
+            await user.tap(world.names[world.klien_a[0]])
+            await user.tap("Berat")
+            await user.say("Klien tidak pulang dua hari dan tidak bisa dihubungi.")
+            await user.tap("Kirim")
+            # The router wrote the alert to the outbox and woke the sender: no sweep needed.
+            alert = await wait_for_text(graph, OFFICER_PHONE, "tidak pulang dua hari")
+            # The scheduler's start-up sweep batched the officer's reminders into one message.
+            await wait_for_text(graph, OFFICER_PHONE, "Pengingat:")
+            digests = [m for m in graph.messages_to(OFFICER_PHONE) if "Pengingat:" in text_of(m)]
+    assert len(digests) == 1
+    assert alert["type"] == "interactive"
+    titles = [b["reply"]["title"] for b in alert["body"]["interactive"]["action"]["buttons"]]
+    assert "Sudah saya terima" in titles
