@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import importlib
 import logging
 import signal
 import sys
@@ -32,6 +31,8 @@ from typing import Any
 from bot.channels import build_channels
 from bot.channels.base import Channel, Closable, HasRoutes
 from bot.config import Config
+from bot.scheduler import ReminderScheduler
+from bot.sender import Sender
 from bot.web import WebServer, build_web_app
 from handlers.i18n import t
 from handlers.model import Incoming, Reply
@@ -66,18 +67,6 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _optional(module: str, attribute: str) -> Any | None:
-    """Return module.attribute, or None while that module does not exist yet."""
-    try:
-        loaded = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        log.warning("%s is not available; running without it", module)
-        return None
-    return getattr(loaded, attribute)
-
-
 def where(exc: BaseException) -> str:
     """Return where an exception was raised (file:line in function), never its message."""
     frames = traceback.extract_tb(exc.__traceback__)
@@ -104,8 +93,8 @@ class Runtime:
         self.db: Database | None = None
         self.router: Router | None = None
         self.channels: dict[str, Channel] = {}
-        self.sender: Any = None
-        self.scheduler: Any = None
+        self.sender: Sender | None = None
+        self.scheduler: ReminderScheduler | None = None
         self.web: WebServer | None = None
         self._intake: list[Channel] = []
         self._sender_task: asyncio.Task[Any] | None = None
@@ -149,9 +138,7 @@ class Runtime:
             self.channels = build_channels(config, db=self.db, clock=self.clock)
         if not self.channels:
             raise RuntimeError("no channel is configured")
-        sender_cls = _optional("bot.sender", "Sender")
-        if sender_cls is not None:
-            self.sender = sender_cls(self.db, self.channels, config, self.clock)
+        self.sender = Sender(self.db, self.channels, config, self.clock)
         routes = [
             route
             for channel in self.channels.values()
@@ -164,13 +151,10 @@ class Runtime:
             self._intake.append(channel)
             await channel.start(self.handle_event)
         self._learn_bot_username()
-        if self.sender is not None:
-            self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
-        scheduler_cls = _optional("bot.scheduler", "ReminderScheduler")
-        if scheduler_cls is not None and self.sender is not None:
-            self.scheduler = scheduler_cls(self.db, config, self.sender, self.clock)
-            await self.scheduler.start()
-            self._scheduler_started = True
+        self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        self.scheduler = ReminderScheduler(self.db, config, self.sender, self.clock)
+        await self.scheduler.start()
+        self._scheduler_started = True
         log.info("running: channels %s", ", ".join(self.channels))
 
     def _learn_bot_username(self) -> None:
@@ -218,7 +202,7 @@ class Runtime:
         self._stopped = True
         for channel in reversed(self._intake):
             await self._step(f"stop {channel.name} intake", channel.stop())
-        if self._scheduler_started:
+        if self.scheduler is not None and self._scheduler_started:
             await self._step("stop scheduler", self.scheduler.stop())
         if self.sender is not None and self._sender_task is not None:
             await self._step("stop sender", self._stop_sender())
@@ -232,7 +216,8 @@ class Runtime:
         log.info("stopped")
 
     async def _stop_sender(self) -> None:
-        """Make a last delivery pass, then end the sender's loop."""
+        """Make a last delivery pass (after the one in progress), then end the loop."""
+        assert self.sender is not None
         try:
             await self.sender.drain_once()
         finally:

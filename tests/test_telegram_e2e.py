@@ -14,6 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,10 @@ from bot.cli import main as cli_main
 from bot.config import Config, ServerConfig, parse_config
 from handlers.invites import create_invite
 from storage import Database
-from tests.conftest import T0, Clock, World, seed_world
+from storage.klien import KlienIn
+from storage.pokmas import PokmasIn
+from storage.timeutil import ts
+from tests.conftest import T0, Clock
 from tests.fakes.telegram_api import Call, FakeTelegramServer
 
 TOKEN = "123:ABC"
@@ -53,25 +57,41 @@ def make_config(tmp_path: Path, srv: FakeTelegramServer, **telegram: Any) -> Con
 
 @dataclasses.dataclass
 class Seeded:
-    world: World
+    klien: list[str]  # names of the klien placed with Pokmas PWT01, supervised by PK01
     codes: dict[str, str]  # role -> invite code
 
 
 async def seed(config: Config) -> Seeded:
-    """Seed the world into the config's database and make invites for a coordinator and PK01."""
+    """Seed one Pokmas, one officer and two klien placed two days ago, plus invites.
+
+    Deliberately small and fresh: no reminder rule is due for the coordinator, so the
+    sender (which runs in these tests) sends them nothing but replies.
+    """
+    stamp = ts(T0)
+    start = (T0 - timedelta(days=2)).date().isoformat()
+    end = (T0 + timedelta(days=300)).date().isoformat()
+    names = ["Budi Santoso", "Joko Widodo"]
     db = await Database.open(config.database.path)
     try:
-        world = await seed_world(db)
         async with db.transaction() as tx:
+            await tx.pokmas.upsert(
+                PokmasIn("PWT01", "Pesantren Al-Hidayah", "pesantren", "Banyumas"), stamp
+            )
+            pokmas = (await tx.pokmas.codes())["PWT01"]
+            await tx.members.upsert_officer("PK01", "Siti Rahayu", None, stamp)
+            officer = (await tx.members.officer_codes())["PK01"]
+            for n, name in enumerate(names, start=1):
+                item = KlienIn(f"PB-{n:04d}/2026", name, "PB", start, end, officer, pokmas)
+                await tx.klien.upsert(item, stamp, changed_by="test")
             coord = await create_invite(
                 tx, role="coordinator", now=T0, created_by="test", pokmas_code="PWT01"
             )
-            officer = await create_invite(
+            pk = await create_invite(
                 tx, role="officer", now=T0, created_by="test", officer_code="PK01"
             )
     finally:
         await db.close()
-    return Seeded(world, {"coordinator": coord.code, "officer": officer.code})
+    return Seeded(names, {"coordinator": coord.code, "officer": pk.code})
 
 
 async def count(config: Config, sql: str) -> int:
@@ -194,7 +214,7 @@ async def test_register_and_lapor_by_polling(
 ) -> None:
     config = make_config(tmp_path, srv)
     seeded = await seed(config)
-    klien = seeded.world.names[seeded.world.klien_a[0]]
+    klien = seeded.klien[0]
     async with Runtime(config, clock=clock) as runtime:
         assert runtime.router is not None
         assert runtime.router.settings.bot_username == "pokmas_test_bot"  # learned from getMe
@@ -202,12 +222,24 @@ async def test_register_and_lapor_by_polling(
         await register(user, seeded.codes["coordinator"])
         await lapor_until_outcome(user, klien)
         await lapor_from_outcome(user)
-        # the member's own "/" menu, scoped to their chat, lists /lapor
+        # the member's own "/" menu, scoped to their chat, lists /lapor ...
         calls = await srv.wait_for_call(
             "setMyCommands", lambda c: (c.params.get("scope") or {}).get("type") == "chat"
         )
+        # ... and follows their language
+        await user.say("/bahasa en")
+        await user.expect("Language switched to English.")
+        calls = await srv.wait_for_call(
+            "setMyCommands",
+            lambda c: (c.params.get("scope") or {}).get("type") == "chat",
+            count=2,
+        )
     assert calls[0].params["scope"] == {"type": "chat", "chat_id": COORD}
-    assert "lapor" in [c["command"] for c in calls[0].params["commands"]]
+    menu_id, menu_en = (
+        {c["command"]: c["description"] for c in x.params["commands"]} for x in calls
+    )
+    assert menu_id["lapor"] == "laporan perkembangan klien"
+    assert menu_en["lapor"] == "progress report on a klien"
     assert await count(config, "SELECT count(*) FROM reports WHERE channel = 'telegram'") == 1
     # every tap was answered (5 taps after /lapor: klien, category, outcome, date, skip, send)
     taps = len(srv.calls_of("answerCallbackQuery"))
@@ -224,7 +256,7 @@ async def test_restart_in_the_middle_of_a_flow_resumes_it(
 ) -> None:
     config = make_config(tmp_path, srv)
     seeded = await seed(config)
-    klien = seeded.world.names[seeded.world.klien_a[1]]
+    klien = seeded.klien[1]
     user = TgUser(srv, COORD)
     async with Runtime(config, clock=clock):
         await register(user, seeded.codes["coordinator"])
@@ -240,7 +272,7 @@ async def test_same_update_twice_creates_one_report(
 ) -> None:
     config = make_config(tmp_path, srv)
     seeded = await seed(config)
-    klien = seeded.world.names[seeded.world.klien_a[0]]
+    klien = seeded.klien[0]
     user = TgUser(srv, COORD)
     async with Runtime(config, clock=clock):
         await register(user, seeded.codes["coordinator"])
@@ -295,15 +327,13 @@ async def test_help_needed_alert_reaches_the_officer(
 ) -> None:
     config = make_config(tmp_path, srv)
     seeded = await seed(config)
-    klien = seeded.world.names[seeded.world.klien_a[0]]
+    klien = seeded.klien[0]
     coordinator, officer = TgUser(srv, COORD), TgUser(srv, OFFICER)
-    async with Runtime(config, clock=clock) as runtime:
+    async with Runtime(config, clock=clock):
         await register(officer, seeded.codes["officer"])
         await register(coordinator, seeded.codes["coordinator"])
         await lapor_until_outcome(coordinator, klien)
         await lapor_from_outcome(coordinator, outcome="Butuh bantuan PK")
-        if runtime.sender is None:
-            pytest.skip("bot/sender.py has not landed yet")
         alert = await officer.expect("Butuh bantuan PK")
     assert klien in alert.params["text"]
     assert alert.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"].startswith("a:")
@@ -314,24 +344,28 @@ async def test_incident_reaches_the_officer(
 ) -> None:
     config = make_config(tmp_path, srv)
     seeded = await seed(config)
-    klien = seeded.world.names[seeded.world.klien_a[0]]
+    klien = seeded.klien[0]
     coordinator, officer = TgUser(srv, COORD), TgUser(srv, OFFICER)
-    async with Runtime(config, clock=clock) as runtime:
-        if runtime.sender is None:
-            pytest.skip("bot/sender.py has not landed yet")
+    async with Runtime(config, clock=clock):
         await register(officer, seeded.codes["officer"])
         await register(coordinator, seeded.codes["coordinator"])
         await coordinator.say("/insiden")
         await coordinator.expect("Pilih klien")
         await coordinator.tap(klien)
-        await coordinator.expect("")  # severity prompt
+        await coordinator.expect("Seberapa berat?")
         await coordinator.tap("Berat")
-        await coordinator.expect("")
-        await coordinator.say("Klien bertengkar dengan rekan kerja dan pergi.")
-        await coordinator.expect("Periksa sebelum dikirim", timeout=5)
+        await coordinator.expect("Ceritakan apa yang terjadi")
+        await coordinator.say("Klien bertengkar dengan rekan kerja lalu pergi dari bengkel.")
+        await coordinator.expect("Periksa sebelum dikirim")
         await coordinator.tap("Kirim")
-        alert = await officer.expect(klien)
-    assert alert.params["reply_markup"]["inline_keyboard"]
+        alert = await officer.expect("INSIDEN (Berat)")
+        assert klien in alert.params["text"]
+        # the officer acknowledges from the alert's button (an action token, re-checked)
+        await officer.tap("Sudah saya terima", message=alert)
+        await officer.expect("dicatat sudah Anda terima")
+    assert (
+        await count(config, "SELECT count(*) FROM incidents WHERE acknowledged_at IS NOT NULL") == 1
+    )
 
 
 async def test_handler_error_apologises_and_the_bot_keeps_answering(
@@ -348,7 +382,7 @@ async def test_handler_error_apologises_and_the_bot_keeps_answering(
 
         async def failing(event: Any) -> Any:
             if event.text == "/menu":
-                raise ValueError(f"bad input from {seeded.world.names[seeded.world.klien_a[0]]}")
+                raise ValueError(f"bad input from {seeded.klien[0]}")
             return await real(event)
 
         router.process = failing  # type: ignore[method-assign]
@@ -358,7 +392,7 @@ async def test_handler_error_apologises_and_the_bot_keeps_answering(
         await user.expect("Pilih klien")  # still answering
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "ValueError" in logged
-    assert seeded.world.names[seeded.world.klien_a[0]] not in logged  # no personal data
+    assert seeded.klien[0] not in logged  # no personal data
     assert "/menu" not in logged
 
 
@@ -435,7 +469,7 @@ async def test_webhook_register_and_lapor_over_real_uvicorn(
         webhook_secret=SECRET,
     )
     seeded = await seed(config)
-    klien = seeded.world.names[seeded.world.klien_a[0]]
+    klien = seeded.klien[0]
     async with Runtime(config, clock=clock) as runtime, httpx.AsyncClient() as client:
         (registered,) = srv.calls_of("setWebhook")
         assert registered.params["url"] == "https://bot.example.org/telegram"
