@@ -92,6 +92,16 @@ def lookup(name: str) -> Command | None:
     return COMMANDS.get(name)
 
 
+# The menu shows each role's everyday tasks first; others follow in registration order.
+MENU_ORDER = {
+    "coordinator": ("lapor", "bulanan", "insiden", "jam", "tindaklanjut", "klien"),
+    "officer": ("ringkasan", "tertunda", "klien", "wajiblapor", "tindaklanjut", "tunda", "ekspor"),
+    "admin": ("ringkasan", "klien", "undang", "pokmas", "anggota", "pindah"),
+}
+
+
 def for_role(role: str) -> list[Command]:
-    """Return the menu commands a role may use, in registration order."""
-    return [c for c in COMMANDS.values() if role in c.roles and c.in_menu]
+    """Return the menu commands a role may use, everyday tasks first."""
+    rank = {name: i for i, name in enumerate(MENU_ORDER.get(role, ()))}
+    commands = [c for c in COMMANDS.values() if role in c.roles and c.in_menu]
+    return sorted(commands, key=lambda c: rank.get(c.name, len(rank)))
