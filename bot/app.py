@@ -277,7 +277,7 @@ async def cmd_run(args: argparse.Namespace, config: Config) -> int:
         try:
             await runtime.start()
         except Exception as exc:
-            print(f"pokmas-bot: could not start: {_describe(exc)}", file=sys.stderr)
+            print(f"pokmas-bot: could not start: {_describe(exc, config)}", file=sys.stderr)
             return EXIT_ERROR
         await stop.wait()
     finally:
@@ -287,12 +287,16 @@ async def cmd_run(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def _describe(exc: Exception) -> str:
+def _describe(exc: Exception, config: Config) -> str:
     """Describe a start-up failure without echoing a secret (PTB quotes a rejected token)."""
     from telegram.error import InvalidToken, TelegramError
 
     if isinstance(exc, InvalidToken):
         return "Telegram rejected the bot token (check POKMAS_TELEGRAM_TOKEN)"
+    text = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, TelegramError):
-        return f"Telegram: {type(exc).__name__}"
-    return f"{type(exc).__name__}: {exc}"
+        text = f"Telegram: {text}"
+    for secret in (config.telegram.token, config.telegram.webhook_secret):
+        if secret:
+            text = text.replace(secret, "<secret>")
+    return text

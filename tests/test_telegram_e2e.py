@@ -590,3 +590,26 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+async def test_run_with_a_rejected_token_exits_1_without_echoing_it(
+    tmp_path: Path, srv: FakeTelegramServer
+) -> None:
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(
+        f'[database]\npath = "{tmp_path / "bot.db"}"\n'
+        f'[telegram]\napi_base_url = "{srv.base_url}"\n'
+        f'[server]\nhost = "127.0.0.1"\nport = {free_port()}\n'
+    )
+    wrong = "999:WRONG-TOKEN"
+    env = {**os.environ, "POKMAS_TELEGRAM_TOKEN": wrong, "PTB_TIMEDELTA": "true"}
+    env.pop("POKMAS_CONFIG", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "--config", str(config_file), "run",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 1
+    err = stderr.decode()
+    assert "Telegram rejected the bot token" in err
+    assert wrong not in err and "WRONG-TOKEN" not in err
