@@ -54,6 +54,7 @@ from storage.enums import CATEGORIES, PROGRAMS, SECTORS
 from storage.klien import Klien
 from storage.members import Member
 from storage.outbox import OutboxItem, OutboxRow
+from storage.summary import AreaFigures
 from storage.timeutil import ts
 
 RuleFn = Callable[[Tx, datetime, Settings], Awaitable[int]]
@@ -260,7 +261,6 @@ async def weekly_digest(tx: Tx, now: datetime, settings: Settings) -> int:
         due_until=(at.today + timedelta(days=CHECKIN_WINDOW_DAYS)).isoformat(),
         ending_until=(at.today + timedelta(days=ENDING_WINDOW_DAYS)).isoformat(),
         cutoff=local_midnight(at.today - timedelta(days=days - 1), settings.timezone),
-        placed_by=(at.today - timedelta(days=days)).isoformat(),
         days=days,
     )
 
@@ -278,18 +278,17 @@ async def monthly_summary(tx: Tx, now: datetime, settings: Settings) -> int:
     this_month = slot.date().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
     tz = settings.timezone
-    start, end = local_midnight(last_month, tz), local_midnight(this_month, tz)
+    areas = await tx.sweep.area_figures(
+        start=local_midnight(last_month, tz),
+        end=local_midnight(this_month, tz),
+        work_since=ts(now - timedelta(days=IN_WORK_DAYS)),
+    )
     rows = []
     for member_id in observers:
         member = await tx.members.get(member_id)
         if member is None or not member.kabupaten:
             continue
-        figures = await tx.summary.area_figures(
-            member.scope,
-            start=start,
-            end=end,
-            work_since=ts(now - timedelta(days=IN_WORK_DAYS)),
-        )
+        figures = areas.get(member.kabupaten, AreaFigures({}, {}, {}, 0))
         payload = {
             "kabupaten": member.kabupaten,
             "month": last_month.strftime("%Y-%m"),

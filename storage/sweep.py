@@ -14,22 +14,37 @@ catch-up after a restart) and the snoozes of the no-report rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storage.base import Repo
 from storage.outbox import OutboxItem
+from storage.summary import IN_WORK, QUIET, AreaFigures
 
 _INSERT = "INSERT INTO outbox (kind, subject, period, member_id, payload, not_before, created_at) "
 # Appended to every INSERT ... SELECT: the WHERE before it avoids SQLite's parsing ambiguity.
 _SKIP = " ON CONFLICT DO NOTHING"
 
-# Recipients, as SQL joined to a klien row `k`.
-_OFFICER = "JOIN members m ON m.id = k.officer_id AND m.active = 1"
+# Recipients, as SQL joined to a klien row `k`. CROSS JOIN keeps SQLite from starting
+# at the members and walking every klien of every officer: the rule's own condition on
+# the klien (an index range) goes first, the recipient is looked up per row.
+_OFFICER = "CROSS JOIN members m ON m.id = k.officer_id AND m.active = 1"
 _COORDINATORS = (
-    "JOIN members m ON m.pokmas_id = k.pokmas_id AND m.role = 'coordinator' AND m.active = 1"
+    "CROSS JOIN members m ON m.pokmas_id = k.pokmas_id AND m.role = 'coordinator' AND m.active = 1"
 )
-_ADMINS = "JOIN members m ON m.role = 'admin' AND m.active = 1"
+_ADMINS = "CROSS JOIN members m ON m.role = 'admin' AND m.active = 1"
+
+
+def _new(kind: str, subject: str, period: str, member: str = "m.id") -> str:
+    """Return a condition keeping rows not queued yet (their payload is then never built).
+
+    The unique key (and ON CONFLICT DO NOTHING) is what guarantees once; this only
+    skips building the JSON payload of rows that would be dropped anyway.
+    """
+    return (
+        f"AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = {kind} "
+        f"AND o.subject = {subject} AND o.period = {period} AND o.member_id = {member})"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,32 +99,29 @@ class SweepRepo(Repo):
         (kind 'no_report', until_on >= today) are skipped.
         """
         recipients = _COORDINATORS if to == "coordinator" else _OFFICER
+        # QUIET < cutoff ranges over the klien_quiet index (only quiet klien are read);
+        # it compares a date with a UTC time, exact for zones east of UTC (Indonesia),
+        # and `since` (the exact silence start, a UTC time) is checked again below.
         sql = f"""
             WITH silent AS (
                 SELECT k.id, k.name, k.pokmas_id, k.officer_id,
-                       strftime('%Y-%m-%dT%H:%M:%SZ',
-                                coalesce(k.placed_on, k.supervision_start), :to_utc) AS placed
+                       max(coalesce(k.last_report_at, ''),
+                           strftime('%Y-%m-%dT%H:%M:%SZ',
+                                    coalesce(k.placed_on, k.supervision_start), :to_utc))
+                           AS since
                 FROM klien k
-                WHERE k.status = 'aktif' AND k.pokmas_id IS NOT NULL
-                  AND NOT EXISTS (SELECT 1 FROM reports r
-                                  WHERE r.klien_id = k.id AND r.created_at >= :cutoff)
+                WHERE k.status = 'aktif' AND {QUIET} < :cutoff AND k.pokmas_id IS NOT NULL
                   AND NOT EXISTS (SELECT 1 FROM snoozes z
                                   WHERE z.klien_id = k.id AND z.kind = 'no_report'
                                     AND z.until_on >= :today)
-            ),
-            since AS (
-                SELECT s.*, max(s.placed, coalesce((SELECT max(r.created_at) FROM reports r
-                                                    WHERE r.klien_id = s.id), '')) AS since
-                FROM silent s
-                WHERE s.placed < :cutoff
             )
             {_INSERT}
             SELECT :kind, 'klien:' || k.id, k.since, m.id,
                    json_object('klien_id', k.id, 'klien', k.name,
                                'since_on', date(k.since, :to_local), 'days', :days),
                    :now, :now
-            FROM since k {recipients}
-            WHERE true {_SKIP}
+            FROM silent k {recipients}
+            WHERE k.since < :cutoff {_new(":kind", "'klien:' || k.id", "k.since")} {_SKIP}
         """
         params = {
             "kind": kind,
@@ -151,7 +163,8 @@ class SweepRepo(Repo):
                                    'due_on', k.next_checkin_on, 'role', m.role),
                        :now, :now
                 FROM klien k {recipients}
-                WHERE {where} {_SKIP}
+                WHERE {where} {_new(":kind", "'klien:' || k.id", "k.next_checkin_on")}
+                {_SKIP}
             """
             total += await self._count(sql, {**params, "kind": kind})
         return total
@@ -216,14 +229,16 @@ class SweepRepo(Repo):
             SELECT 'followup_stale', 'followup:' || f.id, f.due_on, m.id, {payload}, :now, :now
             FROM followups f JOIN klien k ON k.id = f.klien_id
                  JOIN members m ON m.id = f.owner_id AND m.active = 1
-            WHERE f.status = 'open' AND f.due_on < :before {_SKIP}
+            WHERE f.status = 'open' AND f.due_on < :before
+              {_new("'followup_stale'", "'followup:' || f.id", "f.due_on")} {_SKIP}
         """
         officer = f"""
             {_INSERT}
             SELECT 'followup_stale_officer', 'followup:' || f.id, f.due_on, m.id, {payload},
                    :now, :now
             FROM followups f JOIN klien k ON k.id = f.klien_id {_OFFICER}
-            WHERE f.status = 'open' AND f.due_on <= :by AND f.owner_id <> m.id {_SKIP}
+            WHERE f.status = 'open' AND f.due_on <= :by AND f.owner_id <> m.id
+              {_new("'followup_stale_officer'", "'followup:' || f.id", "f.due_on")} {_SKIP}
         """
         return await self._count(owner, {"now": now, "before": owner_due_before}) + (
             await self._count(officer, {"now": now, "by": officer_due_by})
@@ -355,14 +370,13 @@ class SweepRepo(Repo):
         due_until: str,
         ending_until: str,
         cutoff: str,
-        placed_by: str,
         days: int,
     ) -> int:
         """Queue each active officer's caseload at a glance ('weekly_digest', period = week).
 
         One grouped pass per figure over the whole Bapas (it runs once a week):
-        active klien, silent klien (no report since `cutoff`, placed by
-        `placed_by`), check-ins due until `due_until` and missed, runs of misses,
+        active klien, silent klien (quiet since before `cutoff`, as the no-report
+        rule), check-ins due until `due_until` and missed, runs of misses,
         supervision ending by `ending_until`, open and overdue follow-ups and
         unacknowledged incidents.
         """
@@ -374,29 +388,27 @@ class SweepRepo(Repo):
                        sum(k.next_checkin_on < :today) AS missed,
                        sum(k.missed_in_row > 0) AS misses,
                        sum(k.supervision_end <= :ending_until) AS ending
-                FROM klien k
+                FROM klien k NOT INDEXED  -- one sequential pass beats a walk of klien_officer
                 WHERE k.status = 'aktif' AND k.officer_id IS NOT NULL
                 GROUP BY k.officer_id
             ),
             silent AS (
                 SELECT k.officer_id, count(*) AS n
-                FROM klien k
+                FROM klien k INDEXED BY klien_quiet
                 WHERE k.status = 'aktif' AND k.officer_id IS NOT NULL
                   AND k.pokmas_id IS NOT NULL
-                  AND coalesce(k.placed_on, k.supervision_start) <= :placed_by
-                  AND NOT EXISTS (SELECT 1 FROM reports r
-                                  WHERE r.klien_id = k.id AND r.created_at >= :cutoff)
+                  AND {QUIET} < :cutoff
                 GROUP BY k.officer_id
             ),
             fu AS (
                 SELECT k.officer_id, count(*) AS open, sum(f.due_on < :today) AS overdue
-                FROM followups f JOIN klien k ON k.id = f.klien_id
+                FROM followups f INDEXED BY followups_open_due JOIN klien k ON k.id = f.klien_id
                 WHERE f.status = 'open'
                 GROUP BY k.officer_id
             ),
             inc AS (
                 SELECT k.officer_id, count(*) AS n
-                FROM incidents i JOIN klien k ON k.id = i.klien_id
+                FROM incidents i INDEXED BY incidents_unacked JOIN klien k ON k.id = i.klien_id
                 WHERE i.acknowledged_at IS NULL
                 GROUP BY k.officer_id
             )
@@ -426,10 +438,66 @@ class SweepRepo(Repo):
             "due_until": due_until,
             "ending_until": ending_until,
             "cutoff": cutoff,
-            "placed_by": placed_by,
             "days": days,
         }
         return await self._count(sql, params)
+
+    # -- monthly observer summary ---------------------------------------------------------
+
+    async def area_figures(
+        self, *, start: str, end: str, work_since: str
+    ) -> dict[str, AreaFigures]:
+        """Return every kabupaten's aggregate figures, as its observer may see them.
+
+        Three grouped passes for the whole Bapas, by Pokmas, folded into kabupaten
+        here (one row per Pokmas and value: bounded by the Pokmas, not the caseload):
+        active klien by programme and by Pokmas sector (the klien's Pokmas); reports
+        created in [start, end) by category (the reporting Pokmas, from the covering
+        index reports_period); active klien with a work report since `work_since`.
+        """
+        places = {
+            int(r["id"]): (str(r["kabupaten"]), str(r["sector"]))
+            for r in await self._all("SELECT id, kabupaten, sector FROM pokmas")
+        }
+        out: dict[str, AreaFigures] = {}
+
+        def area(pokmas_id: int) -> tuple[AreaFigures, str]:
+            kabupaten, sector = places[pokmas_id]
+            if kabupaten not in out:
+                out[kabupaten] = AreaFigures({}, {}, {}, 0)
+            return out[kabupaten], sector
+
+        def add(counts: dict[str, int], key: str, n: int) -> None:
+            counts[key] = counts.get(key, 0) + n
+
+        for r in await self._all(
+            "SELECT k.pokmas_id, k.program, count(*) AS n FROM klien k NOT INDEXED "
+            "WHERE k.status = 'aktif' AND k.pokmas_id IS NOT NULL GROUP BY k.pokmas_id, k.program"
+        ):
+            figures, sector = area(int(r["pokmas_id"]))
+            add(figures.active_by_program, str(r["program"]), int(r["n"]))
+            add(figures.active_by_sector, sector, int(r["n"]))
+        for r in await self._all(
+            "SELECT r.pokmas_id, r.category, count(*) AS n "
+            "FROM reports r INDEXED BY reports_period "
+            "WHERE r.created_at >= ? AND r.created_at < ? AND r.pokmas_id IS NOT NULL "
+            "GROUP BY r.pokmas_id, r.category",
+            (start, end),
+        ):
+            figures, _ = area(int(r["pokmas_id"]))
+            add(figures.reports_by_category, str(r["category"]), int(r["n"]))
+        for r in await self._all(
+            f"SELECT k.pokmas_id, count(*) AS n FROM klien k "
+            f"WHERE k.status = 'aktif' AND k.pokmas_id IS NOT NULL AND k.id IN ("
+            f"SELECT r.klien_id FROM reports r WHERE {IN_WORK} AND r.created_at >= ?) "
+            f"GROUP BY k.pokmas_id",
+            (work_since,),
+        ):
+            figures, _ = area(int(r["pokmas_id"]))
+            out[places[int(r["pokmas_id"])][0]] = replace(
+                figures, in_work=figures.in_work + int(r["n"])
+            )
+        return out
 
     # -- delivery problems ---------------------------------------------------------------------
 
@@ -447,8 +515,8 @@ class SweepRepo(Repo):
             by_status[r["status"]] = by_status.get(r["status"], 0) + int(r["n"])
             by_kind[r["kind"]] = by_kind.get(r["kind"], 0) + int(r["n"])
         names = await self._all(
-            "SELECT DISTINCT m.name FROM outbox o JOIN members m ON m.id = o.member_id "
-            "WHERE o.status = 'held' ORDER BY m.name LIMIT 10"
+            "SELECT m.name FROM members m WHERE EXISTS (SELECT 1 FROM outbox o "
+            "WHERE o.member_id = m.id AND o.status = 'held') ORDER BY m.name LIMIT 10"
         )
         held_now = int(await self._scalar("SELECT count(*) FROM outbox WHERE status = 'held'"))
         return DeliveryProblems(by_status, by_kind, tuple(str(r["name"]) for r in names), held_now)
