@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import hashlib
 import json
+import os
 import random
 import resource
 import shutil
@@ -505,6 +506,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-plans", action="store_true")
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     cached = database(args.klien, args.reports)
     print(f"database: {cached.name} ({cached.stat().st_size / 2**20:.0f} MiB)")
     # Commands write (audit rows, chat links): run them on a copy, keep the cache pristine.
@@ -514,6 +516,7 @@ def main() -> None:
     shutil.copyfile(cached, path)
     asyncio.run(summaries(path, args.runs))
     exports(path, args.reports)
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
     if not args.no_plans:
         asyncio.run(plans(path))
 

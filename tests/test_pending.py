@@ -17,9 +17,9 @@ async def test_overdue_items_most_urgent_first(router, world: World) -> None:
     lines = chat.text.splitlines()
     assert lines[0] == "Tertunda: 6 hal, paling mendesak dulu."
     assert lines[2:8] == [
-        "1. Insiden berat belum dikonfirmasi \u2014 Budi Klien1, sejak 30/11/2026 05:00",
-        "2. Tidak wajib lapor 3 kali berturut-turut \u2014 Budi Klien3",
-        "3. Tidak wajib lapor 1 kali berturut-turut (jadwal berikutnya 28/11/2026) "
+        "1. Insiden (berat) belum dikonfirmasi \u2014 Budi Klien1, sejak 30/11/2026 05:00",
+        "2. Tidak hadir wajib lapor berturut-turut: 3 \u2014 Budi Klien3",
+        "3. Tidak hadir wajib lapor berturut-turut: 1 (jadwal berikutnya 28/11/2026) "
         "\u2014 Budi Klien2",
         "4. Tindak lanjut lewat tenggat 27/11/2026: Mediasi dengan keluarga \u2014 Budi Klien2",
         # A2's last report is 16 days old: past the 14-day nudge, not the 21-day escalation.
@@ -44,8 +44,8 @@ async def test_acknowledging_and_reporting_clears_items(router, world: World) ->
     await chat.send("/tertunda")
     assert chat.text.startswith("Tertunda: 3 hal")
     assert "Insiden" not in chat.text and "Tindak lanjut" not in chat.text
-    assert "Tidak wajib lapor 1 kali" in chat.text  # A2 still missed one
-    assert "Tidak wajib lapor 3 kali" not in chat.text
+    assert "berturut-turut: 1 " in chat.text  # A2 still missed one
+    assert "berturut-turut: 3" not in chat.text
 
 
 async def test_silent_klien_shows_the_last_report_date(router, world: World) -> None:

@@ -19,20 +19,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tap a klien's name to open the card.",
     ),
     "pending.incident": (
-        "Insiden {severity} belum dikonfirmasi \u2014 {klien}, sejak {since}",
-        "{severity} incident not acknowledged \u2014 {klien}, since {since}",
+        "Insiden ({severity}) belum dikonfirmasi \u2014 {klien}, sejak {since}",
+        "Incident ({severity}) not acknowledged \u2014 {klien}, since {since}",
     ),
     "pending.misses_alert": (
-        "Tidak wajib lapor {count} kali berturut-turut \u2014 {klien}",
-        "Missed {count} check-ins in a row \u2014 {klien}",
+        "Tidak hadir wajib lapor berturut-turut: {count} \u2014 {klien}",
+        "Missed check-ins in a row: {count} \u2014 {klien}",
     ),
     "pending.missed": (
         "Wajib lapor terlewat (jadwal {due}) \u2014 {klien}",
         "Check-in missed (due {due}) \u2014 {klien}",
     ),
     "pending.missed_count": (
-        "Tidak wajib lapor {count} kali berturut-turut (jadwal berikutnya {due}) \u2014 {klien}",
-        "Missed {count} check-ins in a row (next due {due}) \u2014 {klien}",
+        "Tidak hadir wajib lapor berturut-turut: {count} (jadwal berikutnya {due}) \u2014 {klien}",
+        "Missed check-ins in a row: {count} (next due {due}) \u2014 {klien}",
     ),
     "pending.followup": (
         "Tindak lanjut lewat tenggat {due}: {title} \u2014 {klien}",
