@@ -90,6 +90,11 @@ class Router:
             word = event.text.strip().casefold()
             if word in CONTROL_WORDS:
                 parsed = (CONTROL_WORDS[word], [])
+            else:
+                # `DAFTAR CODE` again (a wa.me link tapped twice): already registered.
+                attempt, code = registration.parse_registration(event.text)
+                if attempt:
+                    parsed = ("start", [code] if code else [])
         if parsed is not None:
             name, args = parsed
             return expired + await self._command(ctx, name, args)
