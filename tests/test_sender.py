@@ -411,3 +411,21 @@ async def test_messages_are_rendered_in_the_members_language(
     channel = FakeChannel("console")
     await sender_for(db, config, clock, channel).drain_once()
     assert "Check-ins (wajib lapor) coming due" in channel.texts(OFFICER_CHAT)[0]
+
+
+async def test_a_member_cut_off_by_the_batch_limit_gets_one_whole_message_next_pass(
+    db: Database, world: World, config: Config, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.sender.BATCH", 3)
+    for member, chat_klien in ((world.officer_1, world.klien_a), (world.officer_2, world.klien_b)):
+        for k in chat_klien[:2]:
+            await enqueue(
+                db, "checkin_due", member, due_payload(k, world.names[k]), subject=f"klien:{k}"
+            )
+    channel = FakeChannel("console")
+    sender = sender_for(db, config, clock, channel)
+    await sender.drain_once()  # reads 3 rows: officer 1's two and one of officer 2's
+    assert [m.identity.address for m in channel.sent] == ["2001"]
+    await sender.drain_once()
+    assert [m.identity.address for m in channel.sent] == ["2001", "2002"]
+    assert all(world.names[k] in channel.texts("2002")[0] for k in world.klien_b[:2])
