@@ -70,7 +70,10 @@ class ReminderScheduler:
     async def start(self) -> None:
         """Catch up on a sweep missed while down, then schedule the jobs."""
         self._stopping = False
-        await self.catch_up()
+        try:
+            await self.catch_up()
+        except Exception as exc:  # the schedule still starts; the next sweep tries again
+            log.error("reminders: catch-up sweep failed: %s", type(exc).__name__)
         reminders = self._config.reminders
         weekday, weekly_at = reminders.weekly_digest.split()
         day, monthly_at = reminders.monthly_summary.split()
