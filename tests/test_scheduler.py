@@ -172,3 +172,19 @@ async def test_stop_waits_for_a_sweep_in_progress(
     await asyncio.sleep(0)
     await scheduler.stop()
     assert running.done() and running.result().at == clock.now
+
+
+async def test_a_failing_catch_up_sweep_does_not_stop_the_schedule(
+    db: Database, world: World, config: Config, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object) -> object:
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr("bot.scheduler.sweep", broken)
+    scheduler, _ = make(db, config, clock)
+    await scheduler.start()
+    try:
+        assert scheduler.aps is not None and scheduler.aps.running
+        assert scheduler.last_result is None
+    finally:
+        await scheduler.stop()
