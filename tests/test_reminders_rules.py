@@ -86,6 +86,15 @@ async def test_escalation_tells_the_officer_after_21_days(
     await run_rule(db, reminders.no_report_escalation, local(2026, 12, 1, 8, 0), settings)
     [escalation] = await outbox(db, "no_report_officer", f"klien:{k}")
     assert (escalation.member_id, escalation.period) == (world.officer_1, ts(report))
+    later = local(2026, 12, 2, 9, 0)  # a report, then silence again: the next period
+    await add_report(db, k, world.coord_a, later)
+    await run_rule(db, reminders.no_report_escalation, local(2026, 12, 22, 23, 59), settings)
+    assert len(await outbox(db, "no_report_officer", f"klien:{k}")) == 1
+    await run_rule(db, reminders.no_report_escalation, local(2026, 12, 23, 0, 0), settings)
+    assert [i.period for i in await outbox(db, "no_report_officer", f"klien:{k}")] == [
+        ts(report),
+        ts(later),
+    ]
 
 
 async def test_a_snooze_silences_both_no_report_rules_through_its_last_day(
@@ -185,6 +194,19 @@ async def test_three_misses_rule_fills_in_what_the_handler_did_not_write_once(
         assert await reminders.alert_three_misses(tx, klien, checkin, 3, ts(T0)) == 0
     await run_rule(db, reminders.three_misses, T0 + timedelta(hours=1), settings)
     assert len(await outbox(db, "three_misses")) == 2
+    async with db.transaction() as tx:  # a fourth recorded miss: a new period
+        fourth = await tx.checkins.add(
+            klien_id=k,
+            due_on="2026-12-01",
+            on_date="2026-12-01",
+            attendance="tidak_hadir",
+            recorded_by=world.officer_1,
+            now=ts(T0),
+        )
+        await tx.klien.set_checkin_state(k, "2026-12-31", 4, ts(T0))
+    await run_rule(db, reminders.three_misses, T0 + timedelta(days=1), settings)
+    periods = sorted({i.period for i in await outbox(db, "three_misses")})
+    assert periods == sorted({f"checkin:{checkin}", f"checkin:{fourth}"})
 
 
 # -- supervision ending ------------------------------------------------------------------------
@@ -472,6 +494,18 @@ async def test_delivery_problems_reported_to_admins_once_a_day(
     [message] = render([report], "en")
     assert "1 messages not delivered" in message.reply.text and "failed 1" in message.reply.text
     assert await run_rule(db, rule, local(2026, 12, 1, 8, 0), settings) == 0  # nothing new
+    async with db.transaction() as tx:  # a failure on 01/12: reported on 02/12
+        await tx.outbox.enqueue(
+            reminders.OutboxRow("checkin_due", "klien:2", "y", world.coord_a, {}),
+            now=ts(local(2026, 12, 1, 9, 0)),
+        )
+        await tx.sweep.hold([await tx.sweep.last_outbox_id()], reason="no chat", now=ts(T0))
+    assert await run_rule(db, rule, local(2026, 12, 1, 23, 0), settings) == 0
+    assert await run_rule(db, rule, local(2026, 12, 2, 8, 0), settings) == 1
+    assert [i.payload["by_status"] for i in await outbox(db, "delivery_problems")] == [
+        {"failed": 1},
+        {"held": 1},
+    ]
 
 
 async def test_draft_nudges_are_part_of_the_sweep(
