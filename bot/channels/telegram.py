@@ -566,7 +566,9 @@ class TelegramChannel:
             replies = [Reply(t("id", "router.error"))]
         answering = asyncio.create_task(self._answer(query)) if query is not None else None
         try:
-            await self._send_replies(int(event.reply_address), event.sender, replies)
+            await self._send_replies(
+                int(event.reply_address), event.sender, replies, update.update_id
+            )
         finally:
             if answering is not None:
                 await answering
@@ -590,7 +592,9 @@ class TelegramChannel:
         except TelegramError as exc:
             log.debug("telegram: answerCallbackQuery failed: %s", type(exc).__name__)
 
-    async def _send_replies(self, chat_id: int, sender: str, replies: Sequence[Reply]) -> None:
+    async def _send_replies(
+        self, chat_id: int, sender: str, replies: Sequence[Reply], update_id: int
+    ) -> None:
         """Send replies in order; a blocked bot marks the identity and sends nothing more."""
         for reply in replies:
             try:
@@ -599,7 +603,8 @@ class TelegramChannel:
                 await self._mark_unreachable(sender)
                 return
             except Exception as exc:  # TelegramError, or a reply we cannot render
-                log.warning("telegram: reply to chat %s not sent: %s", chat_id, type(exc).__name__)
+                name = type(exc).__name__
+                log.warning("telegram: reply to update %s not sent: %s", update_id, name)
                 return
 
     async def _send_with_retry(self, chat_id: int, reply: Reply) -> Message | None:
