@@ -34,7 +34,7 @@ def build_web_app(db: Database, routes: Iterable[BaseRoute] = ()) -> Starlette:
         """Answer 200 when the database answers, 503 otherwise."""
         try:
             ok = await asyncio.wait_for(db.ping(), HEALTH_TIMEOUT)
-        except TimeoutError:
+        except Exception:  # timed out, or closed (aiosqlite raises ValueError then)
             ok = False
         return JSONResponse({"ok": ok}, status_code=200 if ok else 503)
 

@@ -25,6 +25,7 @@ from bot.admin import cmd_members
 from bot.app import Runtime
 from bot.cli import main as cli_main
 from bot.config import Config, ServerConfig, parse_config
+from bot.web import build_web_app
 from handlers.invites import create_invite
 from storage import Database
 from storage.klien import KlienIn
@@ -613,3 +614,28 @@ async def test_run_with_a_rejected_token_exits_1_without_echoing_it(
     err = stderr.decode()
     assert "Telegram rejected the bot token" in err
     assert wrong not in err and "WRONG-TOKEN" not in err
+
+
+async def test_healthz_is_503_when_the_database_does_not_answer(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "h.db")
+    app = build_web_app(db)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+        assert (await client.get("/healthz")).status_code == 200
+        await db.close()
+        down = await client.get("/healthz")
+    assert (down.status_code, down.json()) == (503, {"ok": False})
+
+
+def test_two_channels_cannot_claim_the_same_route() -> None:
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    async def nothing(request: Any) -> Response:
+        return Response()
+
+    with pytest.raises(ValueError, match="POST /telegram"):
+        build_web_app(
+            None,  # type: ignore[arg-type]
+            [Route("/telegram", nothing, methods=["POST"])] * 2,
+        )
