@@ -394,10 +394,20 @@ async def sweep(db: Database, settings: Settings, now: datetime) -> SweepResult:
     """Run every rule in one transaction and remember when (for catch-up after downtime)."""
     async with db.transaction() as tx:
         result = await run_rules(tx, now, settings)
+        await housekeeping(tx, now)
         last = await tx.sweep.get_meta(LAST_SWEEP_KEY)
         if last is None or last < ts(now):
             await tx.sweep.set_meta(LAST_SWEEP_KEY, ts(now), ts(now))
     return result
+
+
+EVENT_MEMORY = timedelta(days=30)  # transports redeliver for hours or days, not a month
+
+
+async def housekeeping(tx: Tx, now: datetime) -> None:
+    """Forget old de-duplication ids and wrong-code attempts (both only matter briefly)."""
+    await tx.events.prune(ts(now - EVENT_MEMORY))
+    await tx.members.prune_auth_failures(ts(now - timedelta(days=1)))
 
 
 async def preview(db: Database, settings: Settings, now: datetime) -> Preview:

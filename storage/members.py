@@ -317,6 +317,11 @@ class MembersRepo(Repo):
             (channel, external_id, now),
         )
 
+    async def prune_auth_failures(self, before: str) -> int:
+        """Forget wrong-code attempts older than a time (the limit is per hour)."""
+        _, count = await self._exec("DELETE FROM auth_failures WHERE at < ?", (before,))
+        return count
+
     async def auth_failures_since(self, channel: str, external_id: str, since: str) -> int:
         """Return how many wrong codes a sender sent since a time."""
         return int(
