@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from handlers.i18n import t
+from handlers.xlsx import XlsxWriter
 from storage import Scope, Tx
 from storage.exports import CHECKIN_COLUMNS, KLIEN_COLUMNS, REPORT_COLUMNS
 from storage.timeutil import parse_ts
@@ -115,30 +116,11 @@ async def write_export(
                 if progress and count % 5000 == 0:
                     progress(count)
         return count
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(t(lang, f"export.sheet_{what}"))
-    sheet.freeze_panes = "A2"
-    sheet.append(header)
-    date_style, time_style = "DD/MM/YYYY", "DD/MM/YYYY HH:MM"
-    async for row in stream:
-        xlsx_cells: list[Any] = []
-        for value in convert(row):
-            if isinstance(value, datetime):
-                cell = WriteOnlyCell(sheet, value)
-                cell.number_format = time_style
-                xlsx_cells.append(cell)
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value)
-                cell.number_format = date_style
-                xlsx_cells.append(cell)
-            else:
-                xlsx_cells.append(value)
-        sheet.append(xlsx_cells)
-        count += 1
-        if progress and count % 5000 == 0:
-            progress(count)
-    book.save(str(path))
+    with XlsxWriter(path, t(lang, f"export.sheet_{what}")) as sheet:
+        sheet.header(header)
+        async for row in stream:
+            sheet.row(convert(row))
+            count += 1
+            if progress and count % 5000 == 0:
+                progress(count)
     return count
