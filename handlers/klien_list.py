@@ -1,9 +1,8 @@
-"""/klien for coordinators: my active klien, the date of each one's last report and
-the number of its open follow-ups, one page at a time.
+"""/klien: a coordinator's list of their klien; for officers and admins, the klien card.
 
-Only the coordinator's form (no arguments) exists so far. The officer's `/klien QUERY`
-(the klien card) is planned in this same command: extend `roles` with OFFICER, and
-branch on `ctx.member.role` (and on `args`) at the top of `klien_command`.
+Coordinators (no arguments): my active klien, the date of each one's last report and
+the number of its open follow-ups, one page at a time. Officers and admins:
+`/klien QUERY` finds a klien card (handlers/card.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Texts of /klien for coordinators: my active klien at a glance."""
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "menu.klien": ("daftar klien saya", "my klien"),
+    "menu.klien": ("klien saya: daftar, atau cari kartu klien", "my klien: the list, or find a klien card"),
     "klienlist.header": (
         "Klien aktif Anda: {total} (halaman {page} dari {pages})",
         "Your active klien: {total} (page {page} of {pages})",
