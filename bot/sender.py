@@ -285,6 +285,20 @@ class Sender:
                     await tx.outbox.mark_failed(ids, error="member deactivated")
                     stats.failed += len(ids)
                     continue
+                # A klien may have moved since the row was queued: never tell someone
+                # about a klien they no longer see (the row fails, visibly).
+                about = {int(i.payload["klien_id"]) for i in items if "klien_id" in i.payload}
+                moved = about - await tx.klien.visible(member.scope, sorted(about))
+                if moved:
+                    gone = [i.id for i in items if i.payload.get("klien_id") in moved]
+                    await tx.outbox.mark_failed(
+                        gone, error="klien moved out of the recipient's scope"
+                    )
+                    stats.failed += len(gone)
+                    items = [i for i in items if i.id not in gone]
+                    ids = [i.id for i in items]
+                    if not items:
+                        continue
                 identity = self._pick(await tx.members.identities_of(member_id))
                 if identity is None:
                     names = ", ".join(sorted(self._channels)) or "none"

@@ -170,6 +170,7 @@ class KlienRepo(Repo):
             ),
         )
         if moved:
+            await self._hand_over_followups(row["id"], item.officer_id, item.pokmas_id)
             await self._placement(
                 row["id"], item.officer_id, item.pokmas_id, now[:10], changed_by, now
             )
@@ -196,6 +197,32 @@ class KlienRepo(Repo):
             (officer_id, pokmas_id, placed_on, now, klien_id),
         )
         await self._placement(klien_id, officer_id, pokmas_id, on, changed_by, now)
+        await self._hand_over_followups(klien_id, officer_id, pokmas_id)
+
+    async def _hand_over_followups(
+        self, klien_id: int, officer_id: int | None, pokmas_id: int | None
+    ) -> None:
+        """Give open follow-ups whose owner no longer sees the klien to its officer."""
+        if officer_id is None:
+            return
+        await self._exec(
+            "UPDATE followups SET owner_id = ? WHERE klien_id = ? AND status = 'open' "
+            "AND owner_id IN (SELECT id FROM members WHERE "
+            "(role = 'coordinator' AND pokmas_id IS NOT ?) OR (role = 'officer' AND id <> ?))",
+            (officer_id, klien_id, pokmas_id, officer_id),
+        )
+
+    async def visible(self, scope: Scope, klien_ids: list[int]) -> set[int]:
+        """Return which of these klien ids are inside `scope`."""
+        if not klien_ids:
+            return set()
+        cond, params = scope.klien_condition("k")
+        marks = ", ".join("?" for _ in klien_ids)
+        rows = await self._all(
+            f"SELECT k.id FROM klien k WHERE k.id IN ({marks}) AND {cond}",
+            [*klien_ids, *params],
+        )
+        return {int(r["id"]) for r in rows}
 
     async def set_status(self, klien_id: int, status: str, now: str) -> None:
         """Change a klien's supervision status."""

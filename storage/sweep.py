@@ -230,6 +230,9 @@ class SweepRepo(Repo):
             FROM followups f JOIN klien k ON k.id = f.klien_id
                  JOIN members m ON m.id = f.owner_id AND m.active = 1
             WHERE f.status = 'open' AND f.due_on < :before
+              -- only an owner who still sees the klien (it may have moved since)
+              AND (m.role = 'admin' OR (m.role = 'coordinator' AND m.pokmas_id = k.pokmas_id)
+                   OR (m.role = 'officer' AND m.id = k.officer_id))
               {_new("'followup_stale'", "'followup:' || f.id", "f.due_on")} {_SKIP}
         """
         officer = f"""
