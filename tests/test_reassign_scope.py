@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from bot.sender import Sender
 from handlers.reminders import sweep
 from storage import Database
