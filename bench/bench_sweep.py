@@ -372,7 +372,7 @@ def main() -> None:
         "--cache-mb",
         type=int,
         default=None,
-        help="set the writer's SQLite page cache (default: the program's, SQLite's 2 MB)",
+        help="set the writer's SQLite page cache (default: the program's, 64 MiB)",
     )
     args = parser.parse_args()
     results: dict[int, dict] = {}
