@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers.card import klien_choice
-from handlers.commands import ADMIN, command
+from handlers.commands import ADMIN, command, parse_id
 from handlers.context import Context
 from handlers.i18n import t
 from handlers.invites import InviteError, create_invite, telegram_link, whatsapp_link
@@ -52,10 +52,10 @@ def parse_undang(args: list[str]) -> InviteRequest | None:
     words: list[str] = []
     for arg in args:
         if arg.casefold().startswith(("hari=", "days=")):
-            value = arg.split("=", 1)[1]
-            if not value.isdigit() or len(value) > 3:
+            value = parse_id(arg.split("=", 1)[1])
+            if value is None:
                 return None
-            days = int(value)
+            days = value
         else:
             words.append(arg)
     if not words:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from handlers.commands import STAFF, action, action_choice
+from handlers.commands import STAFF, action, action_choice, parse_id
 from handlers.context import Context
 from handlers.model import Choice, Reply
 from storage.klien import Klien
@@ -186,6 +186,7 @@ async def klien_card_command(ctx: Context, args: list[str]) -> list[Reply]:
 @action("klien", STAFF)
 async def klien_action(ctx: Context, value: str) -> list[Reply]:
     """Open a klien card from a tapped choice (the id is re-checked against the scope)."""
-    if not value.isdigit():
+    klien_id = parse_id(value)
+    if klien_id is None:
         return [ctx.reply("flow.bad_choice")]
-    return await open_card(ctx, int(value))
+    return await open_card(ctx, klien_id)

@@ -78,6 +78,14 @@ def action(name: str, roles: frozenset[str]) -> Callable[[ActionFn], ActionFn]:
     return wrap
 
 
+def parse_id(text: str) -> int | None:
+    """Read an id or count from untrusted text: ASCII digits only, at most 18 of them."""
+    text = text.strip()
+    if not text or len(text) > 18 or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def action_choice(name: str, value: str | int, label: str) -> Choice:
     """Return a Choice that triggers a registered action."""
     token = f"a:{name}:{value}"

@@ -10,7 +10,7 @@ the "ack" action offered in the alert.
 from __future__ import annotations
 
 from handlers import flow
-from handlers.commands import ADMIN, COORDINATOR, OFFICER, action, action_choice, command
+from handlers.commands import ADMIN, COORDINATOR, OFFICER, action, action_choice, command, parse_id
 from handlers.context import Context
 from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Option, Prompt, Step
 from handlers.i18n import t
@@ -185,9 +185,10 @@ def render_incident(items: list[OutboxItem], lang: str) -> Reply:
 @action("ack", OFFICER | ADMIN)
 async def acknowledge(ctx: Context, value: str) -> list[Reply]:
     """Acknowledge an incident in the member's scope (once; later taps say who did)."""
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:  # tokens are ASCII
+    incident_id = parse_id(value)
+    if incident_id is None:
         return [ctx.reply("insiden.not_found")]
-    incident = await ctx.tx.reports.incident(int(value), ctx.member.scope)
+    incident = await ctx.tx.reports.incident(incident_id, ctx.member.scope)
     klien = await ctx.tx.klien.get(incident.klien_id, ctx.member.scope) if incident else None
     if incident is None or klien is None:
         return [ctx.reply("insiden.not_found")]

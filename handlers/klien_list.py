@@ -8,7 +8,7 @@ the number of its open follow-ups, one page at a time. Officers and admins:
 from __future__ import annotations
 
 from handlers.card import klien_card_command
-from handlers.commands import COORDINATOR, STAFF, action, action_choice, command
+from handlers.commands import COORDINATOR, STAFF, action, action_choice, command, parse_id
 from handlers.context import Context
 from handlers.model import Choice, Reply
 from storage.timeutil import parse_ts
@@ -68,5 +68,5 @@ async def klien_command(ctx: Context, args: list[str]) -> list[Reply]:
 @action("klien_page", COORDINATOR)
 async def klien_page_action(ctx: Context, value: str) -> list[Reply]:
     """Show another page of my klien list."""
-    page = int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 0
+    page = min(parse_id(value) or 0, 10**6)
     return await klien_page(ctx, page)

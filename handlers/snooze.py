@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from handlers.commands import OFFICER, command
+from handlers.commands import OFFICER, command, parse_id
 from handlers.context import Context
 from handlers.model import Reply
 from handlers.reminders import SNOOZE_KIND
@@ -34,10 +34,10 @@ class SnoozeArgs:
 
 def parse_args(args: list[str]) -> SnoozeArgs | str:
     """Split the arguments; return them, or the catalog key saying what is wrong."""
-    at = next((i for i, word in enumerate(args) if i > 0 and word.isdecimal()), None)
+    at = next((i for i, word in enumerate(args) if i > 0 and parse_id(word) is not None), None)
     if at is None:
         return "tunda.usage"
-    days = int(args[at])
+    days = parse_id(args[at]) or 0
     if not MIN_DAYS <= days <= MAX_DAYS:
         return "tunda.bad_days"
     reason = " ".join(args[at + 1 :]).strip()
