@@ -22,7 +22,6 @@ import dataclasses
 import logging
 import signal
 import sys
-import traceback
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
@@ -31,6 +30,7 @@ from typing import Any
 from bot.channels import build_channels
 from bot.channels.base import Channel, Closable, HasRoutes
 from bot.config import Config
+from bot.logsafe import where
 from bot.scheduler import ReminderScheduler
 from bot.sender import Sender
 from bot.web import WebServer, build_web_app
@@ -65,15 +65,6 @@ Enable one in the config file ({source})."""
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def where(exc: BaseException) -> str:
-    """Return where an exception was raised (file:line in function), never its message."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return "?"
-    last = frames[-1]
-    return f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno} in {last.name}"
 
 
 class Runtime:

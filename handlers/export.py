@@ -77,6 +77,20 @@ def _converter(
     return convert
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Render one CSV cell; text that a spreadsheet would run as a formula is quoted."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value  # typed by a coordinator: never a formula in the admin's Excel
+    return value
+
+
 async def write_export(
     tx: Tx,
     what: str,
@@ -101,17 +115,7 @@ async def write_export(
             writer = csv.writer(handle)
             writer.writerow(header)
             async for row in stream:
-                cells = convert(row)
-                writer.writerow(
-                    [
-                        c.strftime("%Y-%m-%d %H:%M")
-                        if isinstance(c, datetime)
-                        else c.isoformat()
-                        if isinstance(c, date)
-                        else c
-                        for c in cells
-                    ]
-                )
+                writer.writerow([_csv_cell(c) for c in convert(row)])
                 count += 1
                 if progress and count % 5000 == 0:
                     progress(count)

@@ -54,3 +54,27 @@ def test_rows_are_streamed_into_the_zip(tmp_path: Path) -> None:
         assert archive.testzip() is None
         info = archive.getinfo("xl/worksheets/sheet1.xml")
         assert info.file_size > 20_000 * 50 and info.compress_size < info.file_size / 5
+
+
+async def test_csv_export_never_writes_a_formula(db, world, tmp_path: Path) -> None:
+    import csv
+    from zoneinfo import ZoneInfo
+
+    from handlers.export import write_export
+    from storage import Scope
+    from storage.reports import ReportIn
+
+    async with db.transaction() as tx:
+        await tx.reports.add(
+            ReportIn(world.klien_a[0], world.coord_a, world.pokmas_a, "console", "progress",
+                     "pekerjaan", '=HYPERLINK("http://x","klik")', "2026-11-30", "selesai"),
+            "2026-11-30T03:00:00Z")
+    path = tmp_path / "r.csv"
+    async with db.read() as tx:
+        count = await write_export(tx, "reports", Scope.everything(), path, fmt="csv",
+                                   lang="id", tz=ZoneInfo("Asia/Jakarta"))
+    assert count == 1
+    with path.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    body = rows[1][rows[0].index("Keterangan")]
+    assert body == "'=HYPERLINK(\"http://x\",\"klik\")"

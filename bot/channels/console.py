@@ -14,6 +14,7 @@ from typing import TextIO
 
 from bot.channels.base import EventHandler, Outbound
 from bot.config import Config
+from bot.logsafe import describe
 from handlers.i18n import t
 from handlers.model import Choice, Incoming, Reply
 from handlers.router import Router
@@ -98,7 +99,7 @@ class ConsoleChannel:
             try:
                 replies = await on_event(event)
             except Exception as exc:  # keep the session alive; no message text in logs
-                log.exception("console event failed: %s", type(exc).__name__)
+                log.error("console event failed: %s", describe(exc))
                 replies = [Reply(t("id", "router.error"))]
             self.show(replies)
 

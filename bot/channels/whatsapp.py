@@ -43,6 +43,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.channels.base import DeliveryError, EventHandler, Outbound
 from bot.config import WhatsAppConfig, WhatsAppTemplate
+from bot.logsafe import describe
 from handlers.i18n import t
 from handlers.model import Attachment, Choice, Incoming, Reply
 from storage import Database
@@ -918,7 +919,7 @@ class WhatsAppChannel:
         try:
             await self.handle(events, statuses)
         except Exception as exc:  # nothing was acknowledged: Meta redelivers, dedup holds
-            log.exception("whatsapp: webhook handling failed: %s", type(exc).__name__)
+            log.error("whatsapp: webhook handling failed: %s", describe(exc))
             return PlainTextResponse("error", status_code=500)
         finally:
             self._in_flight -= 1
@@ -988,9 +989,13 @@ class WhatsAppChannel:
                     lang = await self._language_of_address(address, replies)
                     await self.client.send_replies(address, replies, lang)
                 except WhatsAppError as exc:
-                    log.warning("whatsapp: reply not delivered: %s", exc)
+                    log.warning(
+                        "whatsapp: reply not delivered: %s (code %s)",
+                        type(exc).__name__,
+                        getattr(exc, "code", None),
+                    )
                 except Exception as exc:
-                    log.exception("whatsapp: reply sending failed: %s", type(exc).__name__)
+                    log.error("whatsapp: reply sending failed: %s", describe(exc))
                 queue.popleft()
         finally:
             self._queues.pop(address, None)
