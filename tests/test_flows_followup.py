@@ -189,7 +189,7 @@ async def test_edit_detail(router: Router, fw: FlowWorld) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("ok", "Terlalu pendek (2 huruf). Tulis minimal 3"), ("n" * 501, "Maksimal 500")],
+    [("ok", "Terlalu pendek (2 karakter). Tulis minimal 3"), ("n" * 501, "Maksimal 500")],
 )
 async def test_note_length(router: Router, fw: FlowWorld, text: str, message: str) -> None:
     chat = Chat(router, "1001")

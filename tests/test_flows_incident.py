@@ -145,7 +145,7 @@ async def test_edit_each_field(
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("rusuh", "Terlalu pendek (5 huruf)"), ("z" * 2001, "Maksimal 2000")],
+    [("rusuh", "Terlalu pendek (5 karakter)"), ("z" * 2001, "Maksimal 2000")],
 )
 async def test_body_length(router: Router, fw: FlowWorld, text: str, message: str) -> None:
     chat = Chat(router, "1001")
@@ -198,7 +198,7 @@ async def test_officer_acknowledges_once(router: Router, fw: FlowWorld, clock: C
     officer = Chat(router, "2001")
     await officer.send(choice=f"a:ack:{incident_id}")
     assert (
-        f"Insiden no. {incident_id} tentang Budi Klien1 dicatat sudah Anda terima" in officer.text
+        f"Insiden no. {incident_id} tentang Budi Klien1 ditandai diterima" in officer.text
     )
     [(acked_at, acked_by)] = await rows(
         fw.db, "SELECT acknowledged_at, acknowledged_by FROM incidents"

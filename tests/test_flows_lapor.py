@@ -156,8 +156,8 @@ async def test_cancel_from_the_confirm_screen_button(router: Router, fw: FlowWor
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("terlalu", "Terlalu pendek (7 huruf). Tulis minimal 10"),
-        ("x" * 2001, "Terlalu panjang (2001 huruf). Maksimal 2000"),
+        ("terlalu", "Terlalu pendek (7 karakter). Tulis minimal 10"),
+        ("x" * 2001, "Terlalu panjang (2001 karakter). Maksimal 2000"),
         ("          ", "Kirim jawaban berupa teks"),
     ],
 )

@@ -98,7 +98,7 @@ async def test_edit_klien(router: Router, fw: FlowWorld) -> None:
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("ok", "Terlalu pendek (2 huruf). Tulis minimal 3"), ("y" * 1001, "Maksimal 1000")],
+    [("ok", "Terlalu pendek (2 karakter). Tulis minimal 3"), ("y" * 1001, "Maksimal 1000")],
 )
 @pytest.mark.parametrize("question", QUESTIONS)
 async def test_answer_length(

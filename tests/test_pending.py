@@ -17,7 +17,7 @@ async def test_overdue_items_most_urgent_first(router, world: World) -> None:
     lines = chat.text.splitlines()
     assert lines[0] == "Tertunda: 6 hal, paling mendesak dulu."
     assert lines[2:8] == [
-        "1. Insiden (berat) belum dikonfirmasi \u2014 Budi Klien1, sejak 30/11/2026 05:00",
+        "1. Insiden (berat) belum diterima \u2014 Budi Klien1, sejak 30/11/2026 05:00",
         "2. Tidak hadir wajib lapor berturut-turut: 3 \u2014 Budi Klien3",
         "3. Tidak hadir wajib lapor berturut-turut: 1 (jadwal berikutnya 28/11/2026) "
         "\u2014 Budi Klien2",

@@ -54,7 +54,7 @@ async def test_officer_summary_counts_their_caseload(router, world: World) -> No
     assert "Tanpa laporan lebih dari 14 hari: 2 \u2014 Budi Klien3, Budi Klien2" in text
     assert "Wajib lapor: 1 jatuh tempo dalam 7 hari, 2 terlewat" in text
     assert "Tindak lanjut terbuka: 2 (1 lewat tenggat)" in text
-    assert "Insiden belum dikonfirmasi: 1" in text
+    assert "Insiden belum diterima: 1" in text
     for klien_id in world.klien_b:
         assert world.names[klien_id] not in chat.text
     assert "PBG01" not in chat.text
@@ -100,7 +100,7 @@ async def test_admin_summary_covers_the_whole_bapas(router, world: World) -> Non
     # Officer 1's 7 reports, B1's work report and acknowledged incident, B2's report.
     assert "Laporan dalam periode: 10" in text
     assert "Per Pokmas: PWT01 7 \u00b7 PBG01 3" in text
-    assert "Insiden belum dikonfirmasi: 1" in text
+    assert "Insiden belum diterima: 1" in text
     # Silent past 14 days: A2, A3, B2 (25 days), B3 (never).
     assert "Tanpa laporan lebih dari 14 hari: 4" in text
     assert replies[1].attachment is not None

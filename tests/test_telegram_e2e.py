@@ -362,8 +362,8 @@ async def test_incident_reaches_the_officer(
         alert = await officer.expect("INSIDEN (Berat)")
         assert klien in alert.params["text"]
         # the officer acknowledges from the alert's button (an action token, re-checked)
-        await officer.tap("Sudah saya terima", message=alert)
-        await officer.expect("dicatat sudah Anda terima")
+        await officer.tap("Diterima", message=alert)
+        await officer.expect("ditandai diterima")
     assert (
         await count(config, "SELECT count(*) FROM incidents WHERE acknowledged_at IS NOT NULL") == 1
     )

@@ -232,7 +232,7 @@ async def test_incident_alert_reaches_the_officer(bot: Bot, world: World) -> Non
     # The officer acknowledges with the button on the alert.
     officer.seen = len(bot.graph.messages_to(OFFICER_PHONE)) - 1
     officer.last = [alert]
-    await officer.tap("Sudah saya terima")
+    await officer.tap("Diterima")
     async with bot.db.read() as tx:
         incidents = await tx.reports._all("SELECT acknowledged_by FROM incidents")
     assert [r["acknowledged_by"] for r in incidents] == [world.officer_1]
@@ -312,8 +312,8 @@ async def test_incident_outside_the_window_is_acknowledged_from_its_template(
     payload = ack["parameters"][0]["payload"]
     assert payload.startswith("a:ack:") and card["parameters"][0]["payload"].startswith("a:klien:")
     # The officer taps the template's quick-reply button: a "button" message comes back.
-    await officer.tap_template_button("Sudah saya terima", payload)
-    assert "sudah Anda terima" in officer.text
+    await officer.tap_template_button("Diterima", payload)
+    assert "ditandai diterima" in officer.text
     async with bot.db.read() as tx:
         acked = await tx.reports._all("SELECT acknowledged_by FROM incidents")
     assert [r["acknowledged_by"] for r in acked] == [world.officer_1]
@@ -455,4 +455,4 @@ async def test_whole_program_incident_reaches_the_officer(
     assert len(digests) == 1
     assert alert["type"] == "interactive"
     titles = [b["reply"]["title"] for b in alert["body"]["interactive"]["action"]["buttons"]]
-    assert "Sudah saya terima" in titles
+    assert "Diterima" in titles

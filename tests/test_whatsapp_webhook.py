@@ -91,7 +91,7 @@ def test_location_and_template_button() -> None:
     message.update(type="button", button={"text": "Menu", "payload": "Menu"})
     [event], _ = parse_webhook(payload)
     assert event.text == "Menu" and event.choice is None
-    message.update(type="button", button={"text": "Sudah saya terima", "payload": "a:ack:7"})
+    message.update(type="button", button={"text": "Diterima", "payload": "a:ack:7"})
     [event], _ = parse_webhook(payload)
     assert event.choice == "a:ack:7" and event.text is None
     message.update(type="button", button={"text": "Lanjutkan", "payload": "/bantuan"})

@@ -47,14 +47,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "auth.privacy": (
         "Pemberitahuan privasi: bot ini menyimpan nama Anda, akun chat Anda, dan laporan yang "
         "Anda kirim tentang klien, untuk pembimbingan oleh Bapas (UU 27/2022 tentang "
-        "Pelindungan Data Pribadi). Laporan hanya dapat dilihat oleh PK klien tersebut dan "
-        "admin Bapas; Dinas Sosial hanya menerima angka ringkasan tanpa nama. Setiap akses ke "
-        "data klien dicatat. Data dihapus setelah masa pembimbingan dan masa retensi berakhir.",
+        "Pelindungan Data Pribadi). Laporan dapat dilihat oleh pengurus Pokmas Anda, PK klien "
+        "tersebut, dan admin Bapas; Dinas Sosial hanya menerima angka ringkasan tanpa nama. "
+        "Pembukaan kartu klien dan perubahan data klien dicatat. Data disimpan selama masa "
+        "pembimbingan dan masa retensi yang ditetapkan Bapas.",
         "Privacy notice: this bot stores your name, your chat account, and the reports you "
         "send about klien, for supervision by the Bapas (Law 27/2022 on Personal Data "
-        "Protection). Reports are seen only by the klien's probation officer and Bapas "
-        "admins; the Dinas Sosial receives only aggregate figures without names. Every access "
-        "to klien data is logged. Data is deleted once supervision and the retention period end.",
+        "Protection). Reports can be seen by your Pokmas' coordinators, the klien's probation "
+        "officer and Bapas admins; the Dinas Sosial receives only aggregate figures without "
+        "names. Opening a klien card and changes to klien data are logged. Data is kept for "
+        "the supervision period and the retention period set by the Bapas.",
     ),
     # menu
     "menu.intro": ("Apa yang ingin Anda lakukan?", "What would you like to do?"),

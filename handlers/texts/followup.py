@@ -35,7 +35,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "a new day.",
     ),
     "tl.ask_note": (
-        "Tulis catatan singkat tentang hasilnya ({low}\u2013{high} huruf).",
+        "Tulis catatan singkat tentang hasilnya ({low}\u2013{high} karakter).",
         "Write a short note on the result ({low}\u2013{high} characters).",
     ),
     "tl.ask_due": (

@@ -28,7 +28,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "safety is at risk or the klien absconded \u2014 in an emergency call the police (110) first.",
     ),
     "insiden.ask_body": (
-        "Ceritakan apa yang terjadi: kapan, di mana, siapa yang terlibat ({low}\u2013{high} huruf).",
+        "Ceritakan apa yang terjadi: kapan, di mana, siapa yang terlibat ({low}\u2013{high} karakter).",
         "Describe what happened: when, where, who was involved ({low}\u2013{high} characters).",
     ),
     "insiden.help_body": (
@@ -57,12 +57,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Reported by {author}:\n{body}",
     ),
     "insiden.alert_repeat": (
-        "Pengingat ke-{repeat}: insiden ini belum ditanggapi.",
+        "Pengingat ke-{repeat}: insiden ini belum diterima.",
         "Reminder {repeat}: this incident has not been acknowledged yet.",
     ),
-    "insiden.ack_button": ("Sudah saya terima", "Acknowledge"),
+    "insiden.ack_button": ("Diterima", "Acknowledge"),
     "insiden.ack_done": (
-        "Insiden no. {number} tentang {klien} dicatat sudah Anda terima. Pengingat dihentikan.",
+        "Insiden no. {number} tentang {klien} ditandai diterima. Pengingat dihentikan.",
         "Incident no. {number} concerning {klien} marked as acknowledged. Reminders stop.",
     ),
     "insiden.ack_already": (

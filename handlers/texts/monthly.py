@@ -13,28 +13,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "bulanan.ask_kondisi": (
         "Laporan bulanan {klien} ({month}), pertanyaan 1 dari 5.\n"
-        "Bagaimana kondisi klien bulan ini (kesehatan, sikap, semangat)? ({low}\u2013{high} huruf)",
+        "Bagaimana kondisi klien bulan ini (kesehatan, sikap, semangat)? ({low}\u2013{high} karakter)",
         "Monthly report on {klien} ({month}), question 1 of 5.\n"
         "How is the klien this month (health, attitude, motivation)? ({low}\u2013{high} characters)",
     ),
     "bulanan.ask_pekerjaan": (
-        "2 dari 5. Bagaimana pekerjaan atau kegiatan klien? ({low}\u2013{high} huruf)",
+        "2 dari 5. Bagaimana pekerjaan atau kegiatan klien? ({low}\u2013{high} karakter)",
         "2 of 5. How are the klien's work or activities going? ({low}\u2013{high} characters)",
     ),
     "bulanan.ask_lingkungan_sosial": (
         "3 dari 5. Bagaimana hubungan klien dengan keluarga dan lingkungan sekitar? "
-        "({low}\u2013{high} huruf)",
+        "({low}\u2013{high} karakter)",
         "3 of 5. How does the klien get on with family and neighbours? "
         "({low}\u2013{high} characters)",
     ),
     "bulanan.ask_masalah": (
         "4 dari 5. Apakah ada masalah? Tulis \u201ctidak ada\u201d jika tidak ada. "
-        "({low}\u2013{high} huruf)",
+        "({low}\u2013{high} karakter)",
         "4 of 5. Are there any problems? Write \u201cnone\u201d if there are none. "
         "({low}\u2013{high} characters)",
     ),
     "bulanan.ask_rencana": (
-        "5 dari 5. Apa rencana untuk bulan depan? ({low}\u2013{high} huruf)",
+        "5 dari 5. Apa rencana untuk bulan depan? ({low}\u2013{high} karakter)",
         "5 of 5. What are the plans for next month? ({low}\u2013{high} characters)",
     ),
     "bulanan.help": (

@@ -19,7 +19,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Tap a klien's name to open the card.",
     ),
     "pending.incident": (
-        "Insiden ({severity}) belum dikonfirmasi \u2014 {klien}, sejak {since}",
+        "Insiden ({severity}) belum diterima \u2014 {klien}, sejak {since}",
         "Incident ({severity}) not acknowledged \u2014 {klien}, since {since}",
     ),
     "pending.misses_alert": (

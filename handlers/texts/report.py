@@ -46,11 +46,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Date not recognised. Write it like 28/11/2026, or choose Today / Yesterday.",
     ),
     "pick.text_short": (
-        "Terlalu pendek ({length} huruf). Tulis minimal {low} huruf.",
+        "Terlalu pendek ({length} karakter). Tulis minimal {low} karakter.",
         "Too short ({length} characters). Write at least {low}.",
     ),
     "pick.text_long": (
-        "Terlalu panjang ({length} huruf). Maksimal {high} huruf.",
+        "Terlalu panjang ({length} karakter). Maksimal {high} karakter.",
         "Too long ({length} characters). At most {high}.",
     ),
     # fields (confirm screen and edit menu)
@@ -88,7 +88,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "help: the officer is told and a follow-up is opened.",
     ),
     "lapor.ask_body": (
-        "Ceritakan apa yang terjadi ({low}\u2013{high} huruf).",
+        "Ceritakan apa yang terjadi ({low}\u2013{high} karakter).",
         "Describe what happened ({low}\u2013{high} characters).",
     ),
     "lapor.help_body": (

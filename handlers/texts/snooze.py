@@ -20,11 +20,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The number of days must be {low} to {high}.",
     ),
     "tunda.need_reason": (
-        "Tulis alasannya setelah jumlah hari (minimal 3 huruf).",
+        "Tulis alasannya setelah jumlah hari (minimal 3 karakter).",
         "Write the reason after the number of days (at least 3 characters).",
     ),
     "tunda.reason_long": (
-        "Alasannya terlalu panjang (maksimal 200 huruf).",
+        "Alasannya terlalu panjang (maksimal 200 karakter).",
         "The reason is too long (at most 200 characters).",
     ),
     "tunda.no_match": (

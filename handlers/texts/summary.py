@@ -39,7 +39,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Open follow-ups: {open} ({overdue} past due)",
     ),
     "summary.incidents": (
-        "Insiden belum dikonfirmasi: {count}",
+        "Insiden belum diterima: {count}",
         "Incidents not acknowledged: {count}",
     ),
     "summary.none": ("tidak ada", "none"),
