@@ -109,6 +109,14 @@ def iso_week(day: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _week_label(week: str) -> str:
+    """Render '2026-W49' as the week's dates, '30/11–06/12/2026'."""
+    year, number = week.split("-W")
+    monday = date.fromisocalendar(int(year), int(number), 1)
+    sunday = monday + timedelta(days=6)
+    return f"{monday:%d/%m}\u2013{sunday:%d/%m/%Y}"
+
+
 def weekly_slot(local: datetime, spec: str) -> datetime:
     """Return this ISO week's digest moment for a spec like 'mon 07:30' (local time)."""
     day, hhmm = spec.split()
@@ -651,7 +659,7 @@ def render_weekly_digest(items: list[OutboxItem], lang: str) -> Reply:
     text = t(
         lang,
         "remind.weekly",
-        week=p["week"],
+        week=_week_label(str(p["week"])),
         active=p["active"],
         days=p["days"],
         silent=p["silent"],
