@@ -21,7 +21,7 @@ from handlers.commands import OFFICER, command
 from handlers.context import Context
 from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Option, Prompt, Step
 from handlers.model import Reply
-from handlers.pickers import date_options, klien_step, read_date
+from handlers.pickers import date_options, draft_klien, klien_step, read_date
 from handlers.reminders import alert_three_misses
 from storage.enums import ATTENDANCE
 from storage.klien import Klien
@@ -29,17 +29,9 @@ from storage.klien import Klien
 PRESENT = ("hadir", "daring")  # attendances that end a run of misses
 
 
-async def _klien(ctx: Context, draft: Draft) -> Klien:
-    """Re-read the draft's klien within the officer's scope (it may have moved)."""
-    klien = await ctx.tx.klien.get(int(draft["klien"]), ctx.member.scope)
-    if klien is None or klien.status != "aktif":
-        raise Invalid("pick.not_yours")
-    return klien
-
-
 async def ask_attendance(ctx: Context, draft: Draft) -> Prompt:
     """Ask whether the klien came (in person or remotely) or did not."""
-    klien = await _klien(ctx, draft)
+    klien = await draft_klien(ctx, draft)
     due = ctx.date_text(klien.next_checkin_on) if klien.next_checkin_on else "-"
     return Prompt(
         ctx.t("wajib.ask_attendance", klien=klien.name, due=due),
@@ -74,7 +66,7 @@ async def check_date(ctx: Context, klien: Klien, day: date) -> None:
 async def accept_date(ctx: Context, draft: Draft, answer: Answer) -> str:
     """Store the date (not in the future, not before the last recorded check-in)."""
     day = read_date(ctx, answer)
-    await check_date(ctx, await _klien(ctx, draft), day)
+    await check_date(ctx, await draft_klien(ctx, draft), day)
     draft["on_date"] = day.isoformat()
     return CONFIRM
 
@@ -92,7 +84,7 @@ async def summary(ctx: Context, draft: Draft) -> str:
 
 async def submit(ctx: Context, draft: Draft) -> list[Reply]:
     """Store the check-in, move the next due date, count misses, alert at the threshold."""
-    klien = await _klien(ctx, draft)
+    klien = await draft_klien(ctx, draft)
     on_date = date.fromisoformat(draft["on_date"])
     await check_date(ctx, klien, on_date)
     attendance = draft["attendance"]

@@ -18,7 +18,7 @@ from handlers.commands import COORDINATOR, command
 from handlers.context import Context
 from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Prompt, Step
 from handlers.model import Reply
-from handlers.pickers import date_options, klien_step, read_date
+from handlers.pickers import date_options, draft_klien, klien_step, read_date
 from handlers.report import check_date
 from storage.klien import Klien
 
@@ -45,9 +45,7 @@ def parse_hours(text: str) -> float:
 
 async def _klien(ctx: Context, draft: Draft) -> Klien:
     """Re-read the draft's klien within the member's scope (it may have moved)."""
-    klien = await ctx.tx.klien.get(int(draft["klien"]), ctx.member.scope)
-    if klien is None or klien.status != "aktif":
-        raise Invalid("pick.not_yours")
+    klien = await draft_klien(ctx, draft)
     if klien.program != PROGRAM:
         raise Invalid("pick.wrong_program")
     return klien

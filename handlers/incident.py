@@ -16,9 +16,8 @@ from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Option, Prompt,
 from handlers.i18n import t
 from handlers.model import Reply
 from handlers.notify import renderer
-from handlers.pickers import klien_step, read_text
+from handlers.pickers import draft_klien, klien_step, read_text
 from storage.enums import SEVERITIES
-from storage.klien import Klien
 from storage.outbox import OutboxItem, OutboxRow
 from storage.reports import ReportIn
 from storage.timeutil import parse_ts
@@ -62,14 +61,6 @@ async def accept_body(ctx: Context, draft: Draft, answer: Answer) -> str:
     return CONFIRM
 
 
-async def _klien(ctx: Context, draft: Draft) -> Klien:
-    """Re-read the draft's klien within the member's scope (it may have moved)."""
-    klien = await ctx.tx.klien.get(int(draft["klien"]), ctx.member.scope)
-    if klien is None or klien.status != "aktif":
-        raise Invalid("pick.not_yours")
-    return klien
-
-
 async def summary(ctx: Context, draft: Draft) -> str:
     """Describe the draft for the confirm screen."""
     return "\n".join(
@@ -83,7 +74,7 @@ async def summary(ctx: Context, draft: Draft) -> str:
 
 async def submit(ctx: Context, draft: Draft) -> list[Reply]:
     """Store the incident report and alert the klien's officer in the same transaction."""
-    klien = await _klien(ctx, draft)
+    klien = await draft_klien(ctx, draft)
     report_id = await ctx.tx.reports.add(
         ReportIn(
             klien_id=klien.id,

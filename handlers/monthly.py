@@ -24,8 +24,7 @@ from handlers.context import Context
 from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Prompt, Step
 from handlers.i18n import t
 from handlers.model import Reply
-from handlers.pickers import klien_step, read_text
-from storage.klien import Klien
+from handlers.pickers import draft_klien, klien_step, read_text
 from storage.reports import ReportIn
 
 QUESTIONS = ("kondisi", "pekerjaan", "lingkungan_sosial", "masalah", "rencana")
@@ -95,14 +94,6 @@ def question_step(name: str, next_step: str) -> Step:
     return Step(name, ask, accept, "bulanan.help", f"bulanan.field_{name}")
 
 
-async def _klien(ctx: Context, draft: Draft) -> Klien:
-    """Re-read the draft's klien within the member's scope (it may have moved)."""
-    klien = await ctx.tx.klien.get(int(draft["klien"]), ctx.member.scope)
-    if klien is None or klien.status != "aktif":
-        raise Invalid("pick.not_yours")
-    return klien
-
-
 async def summary(ctx: Context, draft: Draft) -> str:
     """Describe the draft for the confirm screen."""
     lines = [
@@ -120,7 +111,7 @@ def body_text(answers: dict[str, str]) -> str:
 
 async def submit(ctx: Context, draft: Draft) -> list[Reply]:
     """Store the monthly report (once per klien per month)."""
-    klien = await _klien(ctx, draft)
+    klien = await draft_klien(ctx, draft)
     await refuse_second(ctx, klien.id, klien.name)
     answers = {q: str(draft[q]) for q in QUESTIONS}
     report_id = await ctx.tx.reports.add(

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from handlers.context import Context
 from handlers.flow import Answer, Draft, Invalid, Option, Prompt, Step
+from storage.klien import Klien
 
 _PAGE = "_page"
 _QUERY = "_query"
@@ -85,6 +86,14 @@ def klien_step(
         return name
 
     return Step(name, ask, accept, help, field)
+
+
+async def draft_klien(ctx: Context, draft: Draft, name: str = "klien") -> Klien:
+    """Re-read the draft's klien within the member's scope (it may have moved or ended)."""
+    klien = await ctx.tx.klien.get(int(draft[name]), ctx.member.scope)
+    if klien is None or klien.status != "aktif":
+        raise Invalid("pick.not_yours")
+    return klien
 
 
 def parse_user_date(text: str, today: date) -> date:

@@ -11,7 +11,7 @@ from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Option, Prompt,
 from handlers.i18n import t
 from handlers.model import Reply
 from handlers.notify import renderer
-from handlers.pickers import date_options, klien_step, read_date, read_text
+from handlers.pickers import date_options, draft_klien, klien_step, read_date, read_text
 from storage.enums import CATEGORIES, OUTCOMES
 from storage.klien import Klien
 from storage.outbox import OutboxItem, OutboxRow
@@ -81,7 +81,7 @@ async def check_date(ctx: Context, klien: Klien, day: date) -> None:
 async def accept_date(ctx: Context, draft: Draft, answer: Answer) -> str:
     """Store the date it happened (not in the future, not before placement)."""
     day = read_date(ctx, answer)
-    klien = await _klien(ctx, draft)
+    klien = await draft_klien(ctx, draft)
     await check_date(ctx, klien, day)
     draft["occurred_on"] = day.isoformat()
     return "photo"
@@ -101,14 +101,6 @@ async def accept_photo(ctx: Context, draft: Draft, answer: Answer) -> str:
         draft["photo"] = answer.photo
         return CONFIRM
     raise Invalid("lapor.photo_or_skip")
-
-
-async def _klien(ctx: Context, draft: Draft) -> Klien:
-    """Re-read the draft's klien within the member's scope (it may have moved)."""
-    klien = await ctx.tx.klien.get(int(draft["klien"]), ctx.member.scope)
-    if klien is None or klien.status != "aktif":
-        raise Invalid("pick.not_yours")
-    return klien
 
 
 async def summary(ctx: Context, draft: Draft) -> str:
@@ -131,7 +123,7 @@ async def summary(ctx: Context, draft: Draft) -> str:
 
 async def submit(ctx: Context, draft: Draft) -> list[Reply]:
     """Store the report (and a follow-up, and an alert for 'butuh bantuan PK')."""
-    klien = await _klien(ctx, draft)
+    klien = await draft_klien(ctx, draft)
     await check_date(ctx, klien, date.fromisoformat(draft["occurred_on"]))
     report_id = await ctx.tx.reports.add(
         ReportIn(
