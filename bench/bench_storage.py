@@ -3,8 +3,10 @@
     python bench/bench_storage.py [--klien 100000] [--reports 1000000] [--inserts 2000]
 
 Prints (1) single-report inserts per second, one transaction each with
-synchronous=FULL, through the real repository; (2) the time of "active klien with
-no report in the last 14 days" on 100k klien and 1M reports, and its query plan.
+synchronous=FULL, through the real repository (the trigger that keeps
+klien.last_report_at included); (2) the time of "active klien with no report in the
+last 14 days" (SummaryRepo.silent_count, what /ringkasan and the sweep's no-report
+rules range over) on 100k klien and 1M reports, and its query plan.
 The large database is built once with executemany and cached under bench/out/.
 """
 
@@ -109,7 +111,7 @@ async def inserts_per_second(path: Path, count: int) -> float:
 
 
 async def silent_query(path: Path, runs: int = 5) -> tuple[list[float], int]:
-    """Time KlienRepo.silent_since over the whole Bapas (admin scope)."""
+    """Time SummaryRepo.silent_count over the whole Bapas (admin scope)."""
     db = await Database.open(path)
     try:
         since = ts(NOW - timedelta(days=14))
@@ -117,7 +119,7 @@ async def silent_query(path: Path, runs: int = 5) -> tuple[list[float], int]:
         for _ in range(runs):
             started = time.perf_counter()
             async with db.read() as tx:
-                found = len(await tx.klien.silent_since(Scope.everything(), since))
+                found = await tx.summary.silent_count(Scope.everything(), since)
             times.append(time.perf_counter() - started)
         return times, found
     finally:
@@ -125,18 +127,13 @@ async def silent_query(path: Path, runs: int = 5) -> tuple[list[float], int]:
 
 
 def query_plan(path: Path) -> list[str]:
-    """Return the EXPLAIN QUERY PLAN lines of the silent-klien query."""
-    sql = """
-        SELECT k.id, (SELECT max(r.created_at) FROM reports r WHERE r.klien_id = k.id)
-        FROM klien k
-        WHERE k.status = 'aktif' AND 1 = 1
-          AND coalesce(k.placed_on, k.supervision_start) <= substr(?, 1, 10)
-          AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.klien_id = k.id AND r.created_at >= ?)
-        ORDER BY k.id
-    """
+    """Return the EXPLAIN QUERY PLAN lines of the no-report query (admin scope)."""
+    from storage.summary import QUIET
+
+    sql = f"SELECT count(*) FROM klien k WHERE k.status = 'aktif' AND 1 = 1 AND {QUIET} < ?"
     with sqlite3.connect(path) as conn:
         since = ts(NOW - timedelta(days=14))
-        return [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, (since, since))]
+        return [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, (since,))]
 
 
 def main() -> None:

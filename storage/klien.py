@@ -239,32 +239,6 @@ class KlienRepo(Repo):
             (next_checkin_on, missed_in_row, now, klien_id),
         )
 
-    async def silent_since(
-        self, scope: Scope, since: str, *, limit: int | None = None
-    ) -> list[tuple[int, str | None]]:
-        """Return (klien id, last report time) of active klien with no report since `since`.
-
-        `since` is a stored UTC timestamp; a klien placed after it is not silent yet.
-        One index probe per klien on reports(klien_id, created_at); no scan of reports.
-        """
-        cond, params = scope.klien_condition("k")
-        sql = f"""
-            SELECT k.id,
-                   (SELECT max(r.created_at) FROM reports r WHERE r.klien_id = k.id) AS last
-            FROM klien k
-            WHERE k.status = 'aktif' AND {cond}
-              AND coalesce(k.placed_on, k.supervision_start) <= substr(?, 1, 10)
-              AND NOT EXISTS (
-                  SELECT 1 FROM reports r WHERE r.klien_id = k.id AND r.created_at >= ?)
-            ORDER BY k.id
-        """
-        args: list[Any] = [*params, since, since]
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
-        rows = await self._all(sql, args)
-        return [(int(r["id"]), r["last"]) for r in rows]
-
     async def count(self, scope: Scope, *, status: str | None = "aktif") -> int:
         """Count klien in scope (by status, or all with None)."""
         cond, params = scope.klien_condition("k")

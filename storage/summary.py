@@ -202,11 +202,7 @@ class SummaryRepo(Repo):
                 reports[key] = reports.get(key, 0) + int(row["n"])
 
         silent_where = f"k.status = 'aktif' AND {cond} AND {self._quiet(scope)} < ?"
-        silent_total = int(
-            await self._scalar(
-                f"SELECT count(*) FROM klien k WHERE {silent_where}", (*params, quiet_before)
-            )
-        )
+        silent_total = await self.silent_count(scope, quiet_before)
         silent_rows = await self._all(
             f"""
             SELECT k.id, k.name, k.register_no, k.status FROM klien k
@@ -243,6 +239,19 @@ class SummaryRepo(Repo):
             followups_overdue=int(fu["overdue"]) if fu else 0,
             incidents_unacked=int(incidents or 0),
         )
+
+    async def silent_count(self, scope: Scope, quiet_before: str) -> int:
+        """Count active klien in scope with no report (nor placement) since a stored time.
+
+        Over the whole Bapas this is a range of the klien_quiet index: reports are not
+        read at all (klien.last_report_at is kept by triggers, migration M003).
+        """
+        cond, params = scope.klien_condition("k")
+        sql = (
+            f"SELECT count(*) FROM klien k "
+            f"WHERE k.status = 'aktif' AND {cond} AND {self._quiet(scope)} < ?"
+        )
+        return int(await self._scalar(sql, (*params, quiet_before)))
 
     @staticmethod
     def _quiet(scope: Scope) -> str:
