@@ -30,6 +30,23 @@ async def _connect(path: str) -> aiosqlite.Connection:
     return conn
 
 
+async def _rollback(conn: aiosqlite.Connection) -> None:
+    """Roll back whatever is open; shielded, so a cancellation cannot skip it.
+
+    Always sent (not only when `in_transaction` says so): aiosqlite runs requests in
+    order, so this ROLLBACK also undoes a BEGIN still running when the task was
+    cancelled.
+    """
+
+    async def run() -> None:
+        try:
+            await conn.execute("ROLLBACK")
+        except sqlite3.OperationalError:
+            pass  # no transaction was open
+
+    await asyncio.shield(run())
+
+
 class Database:
     """The bot's database: serialised writes, concurrent reads, migrations."""
 
@@ -85,24 +102,30 @@ class Database:
     async def transaction(self) -> AsyncIterator[Tx]:
         """Run a block as one write transaction (BEGIN IMMEDIATE ... COMMIT)."""
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
             try:
+                # BEGIN inside the try: a task cancelled while BEGIN runs in aiosqlite's
+                # thread must not leave the connection inside a transaction.
+                await self._writer.execute("BEGIN IMMEDIATE")
                 yield Tx(self._writer)
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await _rollback(self._writer)
                 raise
             else:
-                await self._writer.execute("COMMIT")
+                try:
+                    await self._writer.execute("COMMIT")
+                except BaseException:
+                    await _rollback(self._writer)
+                    raise
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Tx]:
         """Run a block of reads on one consistent snapshot (never blocks writers)."""
         async with self._read_lock:
-            await self._reader.execute("BEGIN")
             try:
+                await self._reader.execute("BEGIN")
                 yield Tx(self._reader, read_only=True)
             finally:
-                await self._reader.execute("ROLLBACK")
+                await _rollback(self._reader)
 
     async def ping(self) -> bool:
         """Return True when the database answers a trivial query."""
