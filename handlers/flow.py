@@ -10,6 +10,7 @@ typed numbers and labels as answers, and expiry. State lives in SQLite.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -128,8 +129,15 @@ async def start(ctx: Context, flow: Flow, args: list[str]) -> list[Reply]:
     except Invalid as bad:  # e.g. no klien to report on: nothing to start
         return [ctx.reply(bad.key, **bad.params)]
     first = draft.pop("_step", flow.first)
+    # Tokens carry the prompt's number; a new conversation starts counting at a random
+    # point, so a button left over from an earlier (cancelled) conversation never matches.
     ctx.state = ConversationState(
-        member_id=ctx.member.id, flow=flow.name, step=first, data=draft, history=[]
+        member_id=ctx.member.id,
+        flow=flow.name,
+        step=first,
+        data=draft,
+        history=[],
+        seq=secrets.randbelow(1 << 30) * 16,
     )
     return await _ask(ctx, flow, before)
 

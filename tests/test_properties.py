@@ -121,11 +121,10 @@ def draw_event(
             return {"choice": send[0][0]}
         if forward:
             return {"choice": data.draw(st.sampled_from(forward))[0]}
+        command = "/" + data.draw(st.sampled_from(FLOW_COMMANDS))
         return {
             "text": data.draw(
-                st.sampled_from(
-                    ["Kegiatan berjalan baik hari ini.", "2,5", "/" + FLOW_COMMANDS[seq % 6]]
-                )
+                st.sampled_from(["Kegiatan berjalan baik hari ini.", "2,5", command])
             )
         }
     kinds = [
