@@ -26,5 +26,5 @@ async def test_old_send_button_is_refused(router, world: World) -> None:
     assert "sudah tidak berlaku" in chat.text
     async with world.db.read() as tx:
         assert await tx.reports.count_for_klien(world.klien_a[1]) == 0
-    await chat.send(choice=new_send)
+    await chat.tap("Kirim")  # the confirm screen was asked again, with fresh buttons
     assert "tersimpan" in chat.text
