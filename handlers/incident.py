@@ -15,7 +15,7 @@ from handlers.context import Context
 from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Option, Prompt, Step
 from handlers.i18n import t
 from handlers.model import Reply
-from handlers.notify import renderer
+from handlers.notify import officer_or_admins, renderer
 from handlers.pickers import draft_klien, klien_step, read_text
 from storage.enums import SEVERITIES
 from storage.outbox import OutboxItem, OutboxRow
@@ -103,13 +103,9 @@ async def submit(ctx: Context, draft: Draft) -> list[Reply]:
         "body": draft["body"][:1000],
         "author": ctx.member.name,
     }
-    # No officer yet: the incident must still reach someone, so every admin gets it.
-    if klien.officer_id is not None:
-        recipients = [klien.officer_id]
-        key = "insiden.saved"
-    else:
-        recipients = [m.id for m in await ctx.tx.members.by_role("admin")]
-        key = "insiden.saved_no_officer"
+    # No (active) officer: the incident must still reach someone, so every admin gets it.
+    recipients, to_officer = await officer_or_admins(ctx.tx, klien)
+    key = "insiden.saved" if to_officer else "insiden.saved_no_officer"
     for member_id in recipients:
         await ctx.tx.outbox.enqueue(
             OutboxRow(ALERT_KIND, alert_subject(incident_id), FIRST_PERIOD, member_id, payload),

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from handlers.i18n import t
 from handlers.model import Choice, Reply
+from storage import Tx
+from storage.klien import Klien
 from storage.outbox import OutboxItem
 
 Renderer = Callable[[list[OutboxItem], str], Reply]
@@ -44,6 +46,19 @@ def renderer(kind: str, *, batched: bool = False) -> Callable[[Renderer], Render
         return fn
 
     return wrap
+
+
+async def officer_or_admins(tx: Tx, klien: Klien) -> tuple[list[int], bool]:
+    """Return who must hear about a klien now: its active officer, else every admin.
+
+    The second value says whether it is the officer. An alert must reach someone even
+    when the klien has no officer, or its officer was deactivated before a reassignment.
+    """
+    if klien.officer_id is not None:
+        officer = await tx.members.get(klien.officer_id)
+        if officer is not None and officer.active:
+            return [officer.id], True
+    return [m.id for m in await tx.members.by_role("admin")], False
 
 
 def render(items: list[OutboxItem], lang: str) -> list[Rendered]:

@@ -10,7 +10,7 @@ from handlers.context import Context
 from handlers.flow import CONFIRM, Answer, Draft, Flow, Invalid, Option, Prompt, Step
 from handlers.i18n import t
 from handlers.model import Reply
-from handlers.notify import renderer
+from handlers.notify import officer_or_admins, renderer
 from handlers.pickers import date_options, draft_klien, klien_step, read_date, read_text
 from storage.enums import CATEGORIES, OUTCOMES
 from storage.klien import Klien
@@ -153,26 +153,23 @@ async def submit(ctx: Context, draft: Draft) -> list[Reply]:
             now=ctx.stamp,
         )
         replies.append(ctx.reply("lapor.followup_opened", due=ctx.date_text(due)))
-    if draft["outcome"] == "butuh_bantuan" and klien.officer_id is not None:
-        await ctx.tx.outbox.enqueue(
-            OutboxRow(
-                kind="help_needed",
-                subject=f"report:{report_id}",
-                period="once",
-                member_id=klien.officer_id,
-                payload={
-                    "klien_id": klien.id,
-                    "klien": klien.name,
-                    "pokmas_id": klien.pokmas_id,
-                    "category": draft["category"],
-                    "body": draft["body"][:500],
-                    "author": ctx.member.name,
-                },
-            ),
-            now=ctx.stamp,
-        )
-        ctx.outbox_written = True
-        replies.append(ctx.reply("lapor.officer_told"))
+    if draft["outcome"] == "butuh_bantuan":
+        recipients, to_officer = await officer_or_admins(ctx.tx, klien)
+        payload = {
+            "klien_id": klien.id,
+            "klien": klien.name,
+            "pokmas_id": klien.pokmas_id,
+            "category": draft["category"],
+            "body": draft["body"][:500],
+            "author": ctx.member.name,
+        }
+        for member_id in recipients:
+            await ctx.tx.outbox.enqueue(
+                OutboxRow("help_needed", f"report:{report_id}", "once", member_id, payload),
+                now=ctx.stamp,
+            )
+        ctx.outbox_written = ctx.outbox_written or bool(recipients)
+        replies.append(ctx.reply("lapor.officer_told" if to_officer else "lapor.admins_told"))
     return replies
 
 

@@ -138,4 +138,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Follow-up opened, due {due}. See /tindaklanjut.",
     ),
     "lapor.officer_told": ("PK klien sudah diberi tahu.", "The klien's officer has been told."),
+    "lapor.admins_told": (
+        "Klien ini belum punya PK aktif; admin Bapas sudah diberi tahu.",
+        "This klien has no active officer yet; the Bapas admins have been told.",
+    ),
 }
