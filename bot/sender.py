@@ -41,6 +41,7 @@ from datetime import datetime, time, timedelta, tzinfo
 import handlers.registry  # noqa: F401  (registers every outbox renderer)
 from bot.channels.base import Channel, DeliveryError, Outbound
 from bot.config import Config
+from bot.logsafe import describe
 from handlers.drafts import nudge_is_stale
 from handlers.notify import Rendered, render
 from storage import Database
@@ -180,13 +181,27 @@ class Sender:
             log.warning("sender: %d outbox rows were interrupted while sending; retrying", count)
         return count
 
+    async def _release(self, ids: list[int]) -> None:
+        """Put claimed rows that were not settled back to pending (best effort)."""
+        try:
+            async with self._db.transaction() as tx:
+                await tx.outbox.release(ids, now=ts(self._clock()))
+        except Exception as exc:  # the loop's next recovery puts them back instead
+            log.error("sender: releasing claimed rows failed: %s", describe(exc))
+
     async def drain_once(self) -> DrainStats:
         """Make one delivery pass over the due rows; return what happened."""
         async with self._lock:
             stats = DrainStats()
             jobs = await self._plan(stats)
-            for job in jobs:
-                await self._deliver(job, stats)
+            try:
+                for job in jobs:
+                    await self._deliver(job, stats)
+            except BaseException:
+                # Settling a send failed (say, the database stayed locked): the pass's
+                # rows that are still 'sending' go back to pending, not stuck.
+                await self._release([i.id for job in jobs for i in job.items])
+                raise
             if stats.progressed:
                 log.info(
                     "sender: %d messages, %d sent, %d retried, %d failed, %d held, %d deferred",
@@ -205,14 +220,22 @@ class Sender:
         self._finished.clear()
         try:
             await self.recover()
+            recover_next = False
             while not self._stopping.is_set():
                 self._wakeup.clear()
+                if recover_next:  # a failed pass may have left rows 'sending'
+                    try:
+                        await self.recover()
+                        recover_next = False
+                    except Exception as exc:
+                        log.error("sender: recovery failed: %s", describe(exc))
                 try:
                     stats = await self.drain_once()
                     delay = await self._idle_seconds(stats)
                 except Exception as exc:  # keep delivering; no row content in the log
-                    log.error("sender: delivery pass failed: %s", type(exc).__name__)
+                    log.error("sender: delivery pass failed: %s", describe(exc))
                     delay = ERROR_PAUSE_SECONDS
+                    recover_next = True
                 if self._stopping.is_set():
                     break
                 try:

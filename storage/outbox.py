@@ -169,6 +169,15 @@ class OutboxRepo(Repo):
         rows = await self._all("SELECT * FROM outbox WHERE message_ref = ?", (message_ref,))
         return [OutboxItem.from_row(r) for r in rows]
 
+    async def release(self, ids: list[int], *, now: str) -> None:
+        """Put claimed rows that were never settled back to pending."""
+        await self._many(
+            "UPDATE outbox SET status = 'pending', not_before = ?, "
+            "last_error = 'delivery pass interrupted; retried' "
+            "WHERE id = ? AND status = 'sending'",
+            ((now, i) for i in ids),
+        )
+
     async def recover_in_flight(self, now: str) -> int:
         """After a crash: rows left 'sending' go back to pending (at-least-once)."""
         _, count = await self._exec(
