@@ -197,9 +197,10 @@ class Sender:
             try:
                 for job in jobs:
                     await self._deliver(job, stats)
-            except BaseException:
+            except Exception:
                 # Settling a send failed (say, the database stayed locked): the pass's
-                # rows that are still 'sending' go back to pending, not stuck.
+                # rows that are still 'sending' go back to pending, not stuck. (A
+                # cancellation is a shutdown: start-up recovery takes those rows.)
                 await self._release([i.id for job in jobs for i in job.items])
                 raise
             if stats.progressed:
