@@ -342,8 +342,11 @@ class Sender:
         ]
         if not usable:
             return None
+        # A terminal session (`pokmas-bot chat --as`) is for trying things out: a member's
+        # real chats win over it, whenever they last wrote.
+        chats = [i for i in usable if i.channel != "console"] or usable
         # identities_of lists by link time; the last one linked wins a tie.
-        return max(reversed(usable), key=lambda i: i.last_inbound_at or "")
+        return max(reversed(chats), key=lambda i: i.last_inbound_at or "")
 
     async def _deliver(self, job: _Job, stats: DrainStats) -> None:
         """Render one member's rows and send them, settling each message on its own."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import AsyncIterator, Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +34,19 @@ _LABELLED = {"category": "cat.", "outcome": "outcome.", "program": None}
 
 
 def rows_for(
-    tx: Tx, what: str, scope: Scope, start: str | None, end: str | None
+    tx: Tx, what: str, scope: Scope, start: str | None, end: str | None, tz: Any
 ) -> AsyncIterator[tuple[Any, ...]]:
     """Return the row stream for one export kind."""
     if what == "reports":
         return tx.exports.reports(scope, start, end)
     if what == "klien":
         return tx.exports.klien(scope)
-    if what == "checkins":
-        return tx.exports.checkins(scope, start[:10] if start else None, end[:10] if end else None)
+    if what == "checkins":  # check-ins carry local dates: turn the bounds back into them
+        first = parse_ts(start).astimezone(tz).date().isoformat() if start else None
+        last = (
+            (parse_ts(end).astimezone(tz) - timedelta(days=1)).date().isoformat() if end else None
+        )
+        return tx.exports.checkins(scope, first, last)
     raise ValueError(what)
 
 
@@ -109,7 +113,7 @@ async def write_export(
     header = [t(lang, f"export.{name}") for name in columns]
     convert = _converter(columns, lang, tz)
     count = 0
-    stream = rows_for(tx, what, scope, start, end)
+    stream = rows_for(tx, what, scope, start, end, tz)
     if fmt == "csv":
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)

@@ -80,8 +80,7 @@ class ConsoleChannel:
     def show(self, replies: list[Reply]) -> None:
         """Print replies and remember their choices for the next typed number."""
         text, numbered = render(replies)
-        if numbered:
-            self._choices = numbered
+        self._choices = numbered  # a typed number only ever means what is on screen now
         print(text, file=self._out, flush=True)
 
     async def start(self, on_event: EventHandler) -> None:
