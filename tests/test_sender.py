@@ -244,16 +244,18 @@ async def test_blocked_identity_reroutes_to_the_members_other_chat(
     db: Database, world: World, config: Config, clock: Clock
 ) -> None:
     async with db.transaction() as tx:
-        await tx.members.link(world.officer_1, "telegram", "777", "777", ts(T0 - timedelta(days=1)))
-        await tx.members.touch_inbound("console", OFFICER_CHAT, OFFICER_CHAT, ts(T0))
+        await tx.members.link(
+            world.officer_1, "whatsapp", "wa-1", "wa-1", ts(T0 - timedelta(days=1))
+        )
+        await tx.members.link(world.officer_1, "telegram", "777", "777", ts(T0))
     row = await enqueue(db, "checkin_due", world.officer_1, due_payload(1, "Budi"))
-    console, telegram = FakeChannel("console"), FakeChannel("telegram")
-    console.errors = [DeliveryError("blocked", permanent=True, unreachable=True)]
-    sender = sender_for(db, config, clock, console, telegram)
-    first = await sender.drain_once()  # the console was written from last: tried first
+    whatsapp, telegram = FakeChannel("whatsapp"), FakeChannel("telegram")
+    telegram.errors = [DeliveryError("blocked", permanent=True, unreachable=True)]
+    sender = sender_for(db, config, clock, whatsapp, telegram)
+    first = await sender.drain_once()  # Telegram was written from last: tried first
     second = await sender.drain_once()
     assert (first.rerouted, second.sent) == (1, 1)
-    assert (console.calls, [m.identity.address for m in telegram.sent]) == (1, ["777"])
+    assert (telegram.calls, [m.identity.address for m in whatsapp.sent]) == (1, ["wa-1"])
     assert (await status_of(db, row))[0] == "sent"
 
 
