@@ -77,19 +77,6 @@ class ConversationsRepo(Repo):
         """End a member's conversation."""
         await self._exec("DELETE FROM conversations WHERE member_id = ?", (member_id,))
 
-    async def expiring(self, before: str, *, nudged: bool) -> list[ConversationState]:
-        """Return conversations expiring before a time, by nudge state (bounded: one per member)."""
-        rows = await self._all(
-            "SELECT member_id FROM conversations WHERE expires_at <= ? AND nudged = ?",
-            (before, int(nudged)),
-        )
-        out = []
-        for r in rows:
-            state = await self.load(int(r["member_id"]))
-            if state is not None:
-                out.append(state)
-        return out
-
     async def expiring_between(self, after: str, before: str) -> list[ExpiringDraft]:
         """Return un-nudged drafts expiring in (after, before], oldest expiry first."""
         rows = await self._all(

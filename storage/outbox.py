@@ -97,26 +97,6 @@ class OutboxRepo(Repo):
         after = int(await self._scalar("SELECT total_changes()"))
         return after - before
 
-    async def exists(self, kind: str, subject: str, period: str, member_id: int) -> bool:
-        """Return True when this row was queued before (any status)."""
-        return (
-            await self._scalar(
-                "SELECT 1 FROM outbox WHERE kind = ? AND subject = ? AND period = ? "
-                "AND member_id = ?",
-                (kind, subject, period, member_id),
-            )
-            is not None
-        )
-
-    async def count_kind(self, kind: str, subject: str) -> int:
-        """Return how many rows of a kind exist for a subject (e.g. incident repeats)."""
-        return int(
-            await self._scalar(
-                "SELECT count(DISTINCT period) FROM outbox WHERE kind = ? AND subject = ?",
-                (kind, subject),
-            )
-        )
-
     async def due(self, now: str, limit: int = 500) -> list[OutboxItem]:
         """Return pending rows whose time has come, grouped by member."""
         rows = await self._all(

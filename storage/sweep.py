@@ -48,17 +48,6 @@ def _new(kind: str, subject: str, period: str, member: str = "m.id") -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Snooze:
-    """A snoozed rule for one klien."""
-
-    klien_id: int
-    kind: str
-    until_on: str
-    reason: str
-    member_id: int
-
-
-@dataclass(frozen=True, slots=True)
 class DeliveryProblems:
     """Outbox rows created in a window that did not go out, for the admins' report."""
 
@@ -536,17 +525,6 @@ class SweepRepo(Repo):
             "until_on = excluded.until_on, reason = excluded.reason, "
             "member_id = excluded.member_id, created_at = excluded.created_at",
             (klien_id, kind, until_on, reason, member_id, now),
-        )
-
-    async def snooze_of(self, klien_id: int, kind: str) -> Snooze | None:
-        """Return a klien's snooze of one rule, if any (expired ones too)."""
-        row = await self._one(
-            "SELECT * FROM snoozes WHERE klien_id = ? AND kind = ?", (klien_id, kind)
-        )
-        if row is None:
-            return None
-        return Snooze(
-            row["klien_id"], row["kind"], row["until_on"], row["reason"], row["member_id"]
         )
 
     # -- bookkeeping ---------------------------------------------------------------------------

@@ -15,9 +15,13 @@ statuses to the outbox, and delivers outbox messages as free-form text inside th
 Webhook policy: a POST is verified, then its messages are handled (one short
 database transaction each, de-duplicated on the wamid) *before* it is answered
 200; only the replies are sent in the background. So an acknowledged event is
-always committed, and anything not committed is answered 500 and redelivered by
-Meta. Handling takes a few milliseconds (see docs/benchmarks.md), far inside
-Meta's timeout, so no separate inbox table is needed.
+always committed. Under `pokmas-bot run` a handler error is answered like on every
+channel — logged without content, the sender gets the short apology, the event is
+acknowledged (the member sees it failed and sends again; redelivering an event
+that fails every time would only block the ones after it). An error outside the
+handler (the channel itself) is answered 500 and Meta redelivers. Handling takes a
+few milliseconds (see docs/benchmarks.md), far inside Meta's timeout, so no
+separate inbox table is needed.
 """
 
 from __future__ import annotations
