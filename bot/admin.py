@@ -67,12 +67,14 @@ async def cmd_import(args: argparse.Namespace, config: Config) -> int:
     """Import pokmas, officers or klien from a CSV or XLSX file."""
     db = await open_db(config)
     try:
+        moment = datetime.now(UTC)
         result = await run_import(
             db,
             args.kind,
             args.file,
-            ts(datetime.now(UTC)),
+            ts(moment),
             progress=_progress(f"import {args.kind}"),
+            today=moment.astimezone(ZoneInfo(config.bapas.timezone)).date().isoformat(),
         )
     except ImportFailed as failed:
         for line in failed.errors:

@@ -359,6 +359,8 @@ async def run_import(
     path: Path,
     now: str,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    today: str | None = None,
 ) -> ImportResult:
     """Validate a whole file, then write it in one transaction; return the counts."""
     result = ImportResult()
@@ -383,7 +385,7 @@ async def run_import(
         klien_items = validate_klien(path, officers, pokmas)
         async with db.transaction() as tx:
             for i, k in enumerate(klien_items):
-                status = await tx.klien.upsert(k, now, changed_by="cli:import")
+                status = await tx.klien.upsert(k, now, changed_by="cli:import", today=today)
                 _count(result, status)
                 _tick(progress, i, len(klien_items))
             if result.created or result.updated:

@@ -114,8 +114,14 @@ class KlienRepo(Repo):
         )
         return [Klien.from_row(r) for r in rows], total
 
-    async def upsert(self, item: KlienIn, now: str, changed_by: str) -> str:
-        """Insert or update by register number; return created/updated/unchanged."""
+    async def upsert(
+        self, item: KlienIn, now: str, changed_by: str, *, today: str | None = None
+    ) -> str:
+        """Insert or update by register number; return created/updated/unchanged.
+
+        `today` is the Bapas' local date (a move is placed on it); default: now's UTC date.
+        """
+        today = today or now[:10]
         row = await self._one("SELECT * FROM klien WHERE register_no = ?", (item.register_no,))
         if row is None:
             start = date.fromisoformat(item.supervision_start)
@@ -150,7 +156,7 @@ class KlienRepo(Repo):
         moved = row["officer_id"] != item.officer_id or row["pokmas_id"] != item.pokmas_id
         placed_on = row["placed_on"]
         if row["pokmas_id"] != item.pokmas_id:
-            placed_on = now[:10] if item.pokmas_id else None
+            placed_on = today if item.pokmas_id else None
         await self._exec(
             "UPDATE klien SET name = ?, program = ?, supervision_start = ?, supervision_end = ?, "
             "officer_id = ?, pokmas_id = ?, placed_on = ?, checkin_every_days = ?, "
@@ -172,7 +178,7 @@ class KlienRepo(Repo):
         if moved:
             await self._hand_over_followups(row["id"], item.officer_id, item.pokmas_id)
             await self._placement(
-                row["id"], item.officer_id, item.pokmas_id, now[:10], changed_by, now
+                row["id"], item.officer_id, item.pokmas_id, today, changed_by, now
             )
         return "updated"
 
