@@ -175,7 +175,8 @@ async def klien_card_command(ctx: Context, args: list[str]) -> list[Reply]:
         return [ctx.reply("card.no_match", query=query)]
     if total == 1:
         return await open_card(ctx, found[0].id)
-    await ctx.audit("klien.search", None, f"{total} matches")
+    shown = ",".join(str(k.id) for k in found)
+    await ctx.audit("klien.search", None, f"{total} matches; shown klien ids {shown}")
     text = ctx.t("card.matches", total=total, query=query)
     if total > len(found):
         text += "\n" + ctx.t("card.matches_more", shown=len(found))

@@ -53,7 +53,8 @@ async def klien_page(ctx: Context, page: int) -> list[Reply]:
         choices.append(action_choice("klien_page", page - 1, ctx.t("pick.prev")))
     if page + 1 < pages:
         choices.append(action_choice("klien_page", page + 1, ctx.t("pick.next")))
-    await ctx.audit("klien.list", None, f"page {page + 1} of {pages}")
+    shown = ",".join(str(k.id) for k in klien)
+    await ctx.audit("klien.list", None, f"page {page + 1} of {pages}; shown klien ids {shown}")
     return [Reply("\n".join(lines), tuple(choices))]
 
 

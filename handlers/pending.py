@@ -75,5 +75,6 @@ async def tertunda(ctx: Context, args: list[str]) -> list[Reply]:
         if item.klien_id not in choices and len(choices) < CHOICES_SHOWN:
             choices[item.klien_id] = klien_choice(item.klien_id, item.klien_name)
     lines += ["", ctx.t("pending.open_hint")]
-    await ctx.audit("pending.read", None, f"{total} items")
+    shown = ",".join(sorted({str(item.klien_id) for item in items}))
+    await ctx.audit("pending.read", None, f"{total} items; shown klien ids {shown}")
     return [Reply("\n".join(lines), tuple(choices.values()))]
