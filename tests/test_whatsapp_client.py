@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.channels.base import DeliveryError, Outbound
+from bot.channels.text import utf16_len
 from bot.channels.whatsapp import (
     BODY_MAX,
     TEXT_MAX,
@@ -33,7 +34,6 @@ from bot.channels.whatsapp import (
     split_text,
     template_params,
     template_value,
-    width,
 )
 from bot.config import WhatsAppTemplate
 from handlers.model import Attachment, Choice, Reply
@@ -66,7 +66,7 @@ def test_long_text_splits_at_paragraphs_under_the_limit() -> None:
     text = "\n\n".join([paragraph] * 6)  # ~9000 characters
     pieces = split_text(text)
     assert len(pieces) == 3
-    assert all(width(p) <= TEXT_MAX for p in pieces)
+    assert all(utf16_len(p) <= TEXT_MAX for p in pieces)
     # Cut between paragraphs: each piece is whole paragraphs.
     assert all(
         p.count(paragraph) * len(paragraph) + (p.count("\n\n") * 2) == len(p) for p in pieces
@@ -80,7 +80,7 @@ def test_text_without_boundaries_is_cut_hard() -> None:
 
 def test_emoji_count_twice_towards_the_limit() -> None:
     pieces = split_text("😀" * 3000)  # 6000 UTF-16 code units
-    assert all(width(p) <= TEXT_MAX for p in pieces)
+    assert all(utf16_len(p) <= TEXT_MAX for p in pieces)
     assert "".join(pieces) == "😀" * 3000
 
 
@@ -96,7 +96,7 @@ def test_emoji_count_twice_towards_the_limit() -> None:
 def test_split_keeps_every_word_and_respects_the_limit(parts: list[str], limit: int) -> None:
     text = "\n\n".join(parts)
     pieces = split_text(text, limit)
-    assert all(width(p) <= limit for p in pieces)
+    assert all(utf16_len(p) <= limit for p in pieces)
     assert "".join("".join(pieces).split()) == "".join(text.split())
 
 
@@ -104,8 +104,8 @@ def test_split_keeps_every_word_and_respects_the_limit(parts: list[str], limit: 
 @given(st.text(alphabet=st.sampled_from("ab \n"), min_size=0, max_size=6000))
 def test_split_tail_keeps_the_last_piece_under_the_body_limit(text: str) -> None:
     head, tail = split_tail(text or "x", BODY_MAX)
-    assert width(tail) <= BODY_MAX
-    assert all(width(p) <= TEXT_MAX for p in head)
+    assert utf16_len(tail) <= BODY_MAX
+    assert all(utf16_len(p) <= TEXT_MAX for p in head)
     assert "".join("".join([*head, tail]).split()) == "".join((text or "x").split())
 
 

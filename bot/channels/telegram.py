@@ -62,6 +62,7 @@ from telegram.ext import (
 )
 
 from bot.channels.base import DeliveryError, EventHandler, Outbound
+from bot.channels.text import split_text, utf16_len
 from bot.config import TelegramConfig
 from handlers.commands import for_role
 from handlers.i18n import t
@@ -90,51 +91,6 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 # ---------------------------------------------------------------------- pure helpers
-
-
-def utf16_len(text: str) -> int:
-    """Return the length Telegram counts: UTF-16 code units (astral characters count 2)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
-def _fit(text: str, limit: int) -> int:
-    """Return the longest prefix length of `text` within `limit` UTF-16 units."""
-    if len(text) <= limit // 2:
-        return len(text)
-    units = 0
-    for index, ch in enumerate(text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(text)
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split text into messages of at most `limit` UTF-16 units, at the best boundary.
-
-    A cut goes at the last paragraph break (blank line) of the window when that keeps
-    at least half of it, else at the last line break, else the last space, else anywhere.
-    Whitespace at a cut is dropped; no chunk is empty or blank (Telegram refuses those).
-    """
-    if limit < 2:
-        raise ValueError("limit must be at least 2")
-    chunks: list[str] = []
-    rest = text.strip()
-    while rest:
-        end = _fit(rest, limit)
-        if end >= len(rest):
-            chunks.append(rest)
-            break
-        cut = (end, end)
-        for sep in ("\n\n", "\n", " "):
-            at = rest.rfind(sep, 1, end + len(sep))  # may start right after the window
-            if at <= 0 or (sep == "\n\n" and at < end // 2):
-                continue
-            cut = (at, at + len(sep))
-            break
-        chunks.append(rest[: cut[0]].rstrip())
-        rest = rest[cut[1] :].lstrip()
-    return chunks
 
 
 def file_base_url(api_base_url: str) -> str:
@@ -625,7 +581,7 @@ class TelegramChannel:
         markup = keyboard(reply.choices)
         attachment = reply.attachment
         if attachment is None:
-            parts = split_text(reply.text)
+            parts = split_text(reply.text, TEXT_LIMIT)
             last: Message | None = None
             for index, part in enumerate(parts):
                 final = index == len(parts) - 1
@@ -633,7 +589,7 @@ class TelegramChannel:
             return last
         caption: str | None = reply.text.strip() or None
         if caption is not None and utf16_len(caption) > CAPTION_LIMIT:
-            for part in split_text(caption):
+            for part in split_text(caption, TEXT_LIMIT):
                 await bot.send_message(chat_id, part)
             caption = None
         sent: Message

@@ -46,6 +46,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.channels.base import DeliveryError, EventHandler, Outbound
+from bot.channels.text import fit, utf16_len
+from bot.channels.text import split_text as shared_split
 from bot.config import WhatsAppConfig, WhatsAppTemplate
 from bot.logsafe import describe
 from handlers.i18n import t
@@ -175,74 +177,34 @@ def graph_error(response: httpx.Response) -> WhatsAppError:
 # -- text fitting ---------------------------------------------------------------------
 
 
-def width(text: str) -> int:
-    """Return the length as Meta counts it at most (UTF-16 code units)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
-
-
-def _fit(text: str, limit: int) -> int:
-    """Return how many characters of `text` fit in `limit` code units."""
-    if width(text) <= limit:
-        return len(text)
-    used = 0
-    for i, ch in enumerate(text):
-        used += 2 if ord(ch) > 0xFFFF else 1
-        if used > limit:
-            return i
-    return len(text)  # pragma: no cover - the width check above returned already
-
-
-def _cut(text: str, limit: int) -> int:
-    """Return where to end the first piece of `text`: a paragraph, line or word boundary."""
-    room = _fit(text, limit)
-    head = text[:room]
-    for sep in ("\n\n", "\n", " "):
-        at = head.rfind(sep)
-        if at > 0:
-            return at
-    return room
-
-
 def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
     """Split text into pieces of at most `limit` at paragraph, line or word boundaries."""
-    pieces: list[str] = []
-    rest = text
-    while width(rest) > limit:
-        at = _cut(rest, limit)
-        piece = rest[:at].rstrip()
-        if piece:
-            pieces.append(piece)
-        rest = rest[at:].lstrip("\n")
-        if rest.startswith(" "):
-            rest = rest[1:]
-    if rest.strip() or not pieces:
-        pieces.append(rest)
-    return pieces
+    return shared_split(text, limit) or [""]
 
 
 def split_tail(text: str, tail_limit: int, limit: int = TEXT_MAX) -> tuple[list[str], str]:
     """Split text into leading pieces (each <= `limit`) and a last piece <= `tail_limit`."""
-    if width(text) <= tail_limit:
+    if utf16_len(text) <= tail_limit:
         return [], text
     for sep in ("\n\n", "\n", " "):
         start = 0
         # The earliest boundary whose remainder fits keeps the last piece as large as possible.
         while (at := text.find(sep, start)) != -1:
             tail = text[at + len(sep) :]
-            if width(tail) <= tail_limit and tail.strip():
+            if utf16_len(tail) <= tail_limit and tail.strip():
                 head = text[:at].rstrip()
                 return (split_text(head, limit) if head.strip() else []), tail
             start = at + 1
-    at = len(text) - _fit(text[::-1], tail_limit)
+    at = len(text) - fit(text[::-1], tail_limit)
     return split_text(text[:at], limit), text[at:]
 
 
 def shorten(label: str, limit: int) -> str:
     """Shorten a label to `limit` characters, at a word boundary when it is not too early."""
     label = " ".join(label.split())
-    if width(label) <= limit:
+    if utf16_len(label) <= limit:
         return label
-    room = _fit(label, limit - 1)
+    room = fit(label, limit - 1)
     head = label[:room]
     space = head.rfind(" ")
     if space >= room // 2:
@@ -341,7 +303,7 @@ def plan_reply(reply: Reply, lang: str = "id") -> list[Part]:
     choices = reply.choices
     parts: list[Part] = []
     if reply.attachment is not None:
-        if not choices and width(text) <= BODY_MAX:
+        if not choices and utf16_len(text) <= BODY_MAX:
             return [MediaPart(reply.attachment, text.strip() or None)]
         if choices:  # the file first, so the choices stay last and in view
             parts.append(MediaPart(reply.attachment))
