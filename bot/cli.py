@@ -152,15 +152,10 @@ def local_day_bounds(
 ) -> tuple[str | None, str | None]:
     """Turn inclusive local dates into [from, to) UTC timestamps as stored."""
     from bot.importer import parse_date
-    from storage.timeutil import ts
+    from storage.timeutil import local_midnight
 
-    start = end = None
-    if day_from:
-        d = parse_date(day_from)
-        start = ts(datetime(d.year, d.month, d.day, tzinfo=tz))
-    if day_to:
-        d = parse_date(day_to) + timedelta(days=1)
-        end = ts(datetime(d.year, d.month, d.day, tzinfo=tz))
+    start = local_midnight(parse_date(day_from), tz) if day_from else None
+    end = local_midnight(parse_date(day_to) + timedelta(days=1), tz) if day_to else None
     return start, end
 
 

@@ -12,7 +12,7 @@ from handlers.settings import Settings
 from storage import Tx
 from storage.conversations import ConversationState
 from storage.members import Member
-from storage.timeutil import ts
+from storage.timeutil import date_text, ts
 
 
 @dataclass
@@ -58,9 +58,7 @@ class Context:
 
     def date_text(self, day: date | str) -> str:
         """Format a date as Indonesians write it (DD/MM/YYYY)."""
-        if isinstance(day, str):
-            day = date.fromisoformat(day[:10])
-        return day.strftime("%d/%m/%Y")
+        return date_text(day)
 
     def days_ago(self, days: int) -> date:
         """Return the local date `days` days before today."""

@@ -17,7 +17,7 @@ from handlers.context import Context
 from handlers.export import write_export
 from handlers.model import Attachment, Reply
 from handlers.pickers import parse_user_date
-from handlers.summary import local_midnight
+from storage.timeutil import local_midnight
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_DAYS = 366

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 
 from handlers.commands import action_choice
 from handlers.drafts import nudge_expiring_drafts
@@ -55,7 +55,7 @@ from storage.klien import Klien
 from storage.members import Member
 from storage.outbox import OutboxItem, OutboxRow
 from storage.summary import AreaFigures
-from storage.timeutil import ts
+from storage.timeutil import date_text, local_midnight, ts
 
 RuleFn = Callable[[Tx, datetime, Settings], Awaitable[int]]
 
@@ -96,11 +96,6 @@ def sweep_time(now: datetime, settings: Settings) -> SweepTime:
         to_local=f"{minutes:+d} minutes",
         to_utc=f"{-minutes:+d} minutes",
     )
-
-
-def local_midnight(day: date, tz: tzinfo) -> str:
-    """Return the stored UTC time of local midnight starting `day`."""
-    return ts(datetime.combine(day, time(), tzinfo=tz))
 
 
 def iso_week(day: date) -> str:
@@ -467,11 +462,6 @@ async def alert_three_misses(tx: Tx, klien: Klien, checkin_id: int, misses: int,
 # -- rendering -------------------------------------------------------------------------------
 
 
-def _date(text: str) -> str:
-    """Format an ISO date as Indonesians write it (DD/MM/YYYY)."""
-    return date.fromisoformat(text[:10]).strftime("%d/%m/%Y")
-
-
 def _klien_choices(items: list[OutboxItem]) -> list[Choice]:
     """Return one 'open klien card' choice per klien (officers and admins only)."""
     seen: dict[int, Choice] = {}
@@ -499,7 +489,8 @@ def render_no_report(items: list[OutboxItem], lang: str) -> Reply:
     """Ask a coordinator for reports on klien silent for too long."""
     days = items[0].payload["days"]
     lines = [
-        _item(lang, i, t(lang, "remind.since", date=_date(i.payload["since_on"]))) for i in items
+        _item(lang, i, t(lang, "remind.since", date=date_text(i.payload["since_on"])))
+        for i in items
     ]
     text = _list(lang, t(lang, "remind.no_report", days=days), lines)
     return Reply(text, (action_choice("cmd", "lapor", t(lang, "remind.send_report")),))
@@ -510,7 +501,8 @@ def render_no_report_officer(items: list[OutboxItem], lang: str) -> Reply:
     """Tell an officer which of their klien still have no report."""
     days = items[0].payload["days"]
     lines = [
-        _item(lang, i, t(lang, "remind.since", date=_date(i.payload["since_on"]))) for i in items
+        _item(lang, i, t(lang, "remind.since", date=date_text(i.payload["since_on"])))
+        for i in items
     ]
     text = _list(lang, t(lang, "remind.no_report_officer", days=days), lines)
     return Reply(text, tuple(_klien_choices(items)))
@@ -524,7 +516,7 @@ def _by_role(items: list[OutboxItem]) -> str:
 def render_checkin_due(items: list[OutboxItem], lang: str) -> Reply:
     """List check-ins coming due (officer) or ask a coordinator to remind the klien."""
     lines = [
-        _item(lang, i, t(lang, "remind.due_on", date=_date(i.payload["due_on"]))) for i in items
+        _item(lang, i, t(lang, "remind.due_on", date=date_text(i.payload["due_on"]))) for i in items
     ]
     text = _list(lang, t(lang, f"remind.checkin_due_{_by_role(items)}"), lines)
     return Reply(text, tuple(_klien_choices(items)))
@@ -535,7 +527,7 @@ def render_checkin_missed(items: list[OutboxItem], lang: str) -> Reply:
     """List check-in dates that passed with nothing recorded."""
     role = _by_role(items)
     lines = [
-        _item(lang, i, t(lang, "remind.due_on", date=_date(i.payload["due_on"]))) for i in items
+        _item(lang, i, t(lang, "remind.due_on", date=date_text(i.payload["due_on"]))) for i in items
     ]
     text = _list(lang, t(lang, f"remind.checkin_missed_{role}"), lines)
     choices = _klien_choices(items)
@@ -562,7 +554,8 @@ def render_three_misses(items: list[OutboxItem], lang: str) -> Reply:
 def render_supervision_end(items: list[OutboxItem], lang: str) -> Reply:
     """List klien whose supervision ends soon."""
     lines = [
-        _item(lang, i, t(lang, "remind.ends_on", date=_date(i.payload["end_on"]))) for i in items
+        _item(lang, i, t(lang, "remind.ends_on", date=date_text(i.payload["end_on"])))
+        for i in items
     ]
     return Reply(
         _list(lang, t(lang, "remind.supervision_end"), lines), tuple(_klien_choices(items))
@@ -580,7 +573,7 @@ def render_followup_stale(items: list[OutboxItem], lang: str) -> Reply:
                 lang,
                 "remind.followup_item",
                 title=i.payload["title"],
-                date=_date(i.payload["due_on"]),
+                date=date_text(i.payload["due_on"]),
             ),
         )
         for i in items
@@ -600,7 +593,7 @@ def render_followup_stale_officer(items: list[OutboxItem], lang: str) -> Reply:
                 lang,
                 "remind.followup_item_owner",
                 title=i.payload["title"],
-                date=_date(i.payload["due_on"]),
+                date=date_text(i.payload["due_on"]),
                 owner=i.payload["owner"],
             ),
         )
@@ -645,7 +638,7 @@ def render_pks_expiring(items: list[OutboxItem], lang: str) -> Reply:
             pokmas=i.payload["pokmas"],
             code=i.payload["code"],
             number=i.payload.get("pks_number") or "-",
-            date=_date(i.payload["expires_on"]),
+            date=date_text(i.payload["expires_on"]),
         )
         for i in items
     ]
@@ -736,7 +729,7 @@ def render_delivery_problems(items: list[OutboxItem], lang: str) -> Reply:
     text = t(
         lang,
         "remind.delivery",
-        date=_date(p["day"]),
+        date=date_text(p["day"]),
         total=p["total"],
         by_status=by_status,
         by_kind=by_kind,

@@ -20,14 +20,14 @@ import asyncio
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from handlers.commands import command
 from handlers.context import Context
 from handlers.model import Attachment, Reply
 from storage.enums import CATEGORIES, KLIEN_STATUSES, PROGRAMS, SECTORS
 from storage.summary import AreaFigures, Caseload
-from storage.timeutil import ts
+from storage.timeutil import local_midnight, ts
 
 SUMMARY_ROLES = frozenset({"officer", "admin", "observer"})
 DEFAULT_DAYS = 30
@@ -50,11 +50,6 @@ class Period:
     end: str  # stored UTC time just after now
     weeks: tuple[date, ...]  # the Monday of each week the period touches
     weeks_from: tuple[str, ...]  # stored UTC times of local midnight of weeks[1:]
-
-
-def local_midnight(day: date, tz: tzinfo) -> str:
-    """Return the stored UTC time of local midnight starting `day`."""
-    return ts(datetime.combine(day, time(), tzinfo=tz))
 
 
 def parse_period(args: list[str], now: datetime, tz: tzinfo) -> Period | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, tzinfo
 
 _TS_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -27,3 +27,15 @@ def ds(day: date) -> str:
 def parse_ds(text: str) -> date:
     """Parse a stored calendar date."""
     return date.fromisoformat(text)
+
+
+def local_midnight(day: date, tz: tzinfo) -> str:
+    """Return the stored UTC time of local midnight starting `day` in time zone `tz`."""
+    return ts(datetime.combine(day, time(), tzinfo=tz))
+
+
+def date_text(day: date | str) -> str:
+    """Format a date (or stored date/time text) as Indonesians write it: DD/MM/YYYY."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    return day.strftime("%d/%m/%Y")
