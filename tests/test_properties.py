@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from tests.flowkit import rows, seed_flows
 
 SENDER = "1001"  # coordinator of Pokmas A
 _template: dict[str, Any] = {}
+KLIEN_TOKEN = re.compile(r"(?:^\d+\.k|^a:klien:)(\d+)$")
 _ids = itertools.count(1)
 
 
@@ -248,6 +250,13 @@ async def _scenario(path: Path, data: st.DataObject, tpl: dict[str, Any]) -> Non
                 for r in last
             )
             typed += "\n" + (event.text or "").casefold()
+            # Structural check, whatever was typed: no offered option points at a klien
+            # outside the coordinator's Pokmas (flow tokens `<seq>.k<id>`, `a:klien:<id>`).
+            for reply in last:
+                for choice in reply.choices:
+                    match = KLIEN_TOKEN.search(choice.id)
+                    if match:
+                        assert int(match.group(1)) in tpl["mine"], f"offered {choice.id}"
             for secret in tpl["secrets"]:
                 if secret.casefold() not in typed:  # not an echo of what the member typed
                     assert secret not in said, f"leaked after {kw!r}"
