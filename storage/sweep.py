@@ -281,13 +281,13 @@ class SweepRepo(Repo):
         return await self._count(sql, {**params, "admin_after": admin_after})
 
     async def drop_acknowledged_repeats(self) -> int:
-        """Delete pending incident repeats whose incident was acknowledged meanwhile."""
+        """Delete unsent (pending or held) repeats of incidents acknowledged meanwhile."""
         _, count = await self._exec(
             """
             DELETE FROM outbox WHERE id IN (
                 SELECT o.id FROM outbox o
                 JOIN incidents i ON i.id = CAST(substr(o.subject, 10) AS INTEGER)
-                WHERE o.status = 'pending' AND o.kind = 'incident' AND o.period <> '0'
+                WHERE o.status IN ('pending', 'held') AND o.kind = 'incident' AND o.period <> '0'
                   AND i.acknowledged_at IS NOT NULL
             )
             """
