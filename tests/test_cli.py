@@ -57,7 +57,9 @@ def test_import_invite_members_export_backup(cfg, tmp_path: Path, capsys) -> Non
         path = tmp_path / f"{kind}.csv"
         path.write_text(text)
         assert run(cfg, "import", kind, str(path)) == 0
-        assert f"{kind}: 2 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+        captured = capsys.readouterr()
+        assert f"{kind}: 2 created, 0 updated, 0 unchanged" in captured.out
+        assert captured.err == ""  # piped, not a terminal: no progress lines
     assert run(cfg, "import", "klien", str(tmp_path / "klien.csv")) == 0
     assert "0 created, 0 updated, 2 unchanged" in capsys.readouterr().out
 
@@ -116,3 +118,20 @@ def test_demo_is_quiet_and_exits_0_without_a_terminal(cfg, capsys) -> None:
     assert run(cfg, "demo") == 0
     out = capsys.readouterr().out
     assert "Seeded 32 Pokmas" in out and "120 klien" in out
+
+
+def test_progress_shows_in_a_terminal(tmp_path: Path) -> None:
+    import sys
+
+    import pexpect
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\npath = "{tmp_path / "bot.db"}"\n')
+    path = tmp_path / "pokmas.csv"
+    path.write_text(POKMAS_CSV)
+    child = pexpect.spawn(sys.executable, ["-m", "bot.cli", "--config", str(config), "import",
+                                           "pokmas", str(path)], encoding="utf-8", timeout=30)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "import pokmas: 2/2" in (child.before or "")
