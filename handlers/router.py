@@ -42,6 +42,14 @@ class Outcome:
     language: str = "id"
 
 
+def offered_actions(replies: list[Reply]) -> list[tuple[str, str]]:
+    """Return the action buttons (id, label) of the last reply that has choices."""
+    for reply in reversed(replies):
+        if reply.choices:
+            return [(c.id, c.label) for c in reply.choices if c.id.startswith("a:")]
+    return []
+
+
 class Router:
     """Turn incoming events into replies; the only entry point channels call."""
 
@@ -67,9 +75,11 @@ class Router:
                 return Outcome(replies)
             if not member.active:
                 return Outcome([Reply(t(member.language, "auth.deactivated"))], member_id=member.id)
-            await tx.members.touch_inbound(event.channel, event.sender, event.reply_address, stamp)
             ctx = Context(tx=tx, member=member, event=event, now=now, settings=self.settings)
             replies = await self._dispatch(ctx)
+            await tx.members.touch_inbound(
+                event.channel, event.sender, event.reply_address, stamp, offered_actions(replies)
+            )
             return Outcome(replies, False, ctx.outbox_written, member.id, ctx.lang)
 
     async def _dispatch(self, ctx: Context) -> list[Reply]:
@@ -105,7 +115,21 @@ class Router:
             return await flow.resume(ctx)
         if event.choice is not None:
             return expired + [ctx.reply("flow.stale_choice"), *registration.menu(ctx)]
+        token = await self._typed_action(ctx)
+        if token is not None:
+            return expired + await self._action(ctx, token)
         return expired + [ctx.reply("router.not_understood")]
+
+    async def _typed_action(self, ctx: Context) -> str | None:
+        """Return the action button a typed number or label picks from the last message."""
+        text = (ctx.event.text or "").strip()
+        if not text or len(text) > 64:
+            return None
+        offered = await ctx.tx.members.offered(ctx.event.channel, ctx.event.sender)
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(offered):
+            return offered[int(text) - 1][0]
+        folded = text.casefold()
+        return next((token for token, label in offered if label.casefold() == folded), None)
 
     async def _command(self, ctx: Context, name: str, args: list[str]) -> list[Reply]:
         """Run a control word or a registered command the member's role allows."""

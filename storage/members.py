@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -242,13 +243,29 @@ class MembersRepo(Repo):
             (channel, external_id, member_id, address, now, now),
         )
 
-    async def touch_inbound(self, channel: str, external_id: str, address: str, now: str) -> None:
-        """Record an inbound message: reachable again, 24-hour window reopened."""
+    async def touch_inbound(
+        self,
+        channel: str,
+        external_id: str,
+        address: str,
+        now: str,
+        offered: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """Record an inbound message (reachable again, 24-hour window reopened) and the
+        action buttons the reply to it offers (so a typed number can pick one)."""
         await self._exec(
-            "UPDATE identities SET last_inbound_at = ?, unreachable_since = NULL, address = ? "
-            "WHERE channel = ? AND external_id = ?",
-            (now, address, channel, external_id),
+            "UPDATE identities SET last_inbound_at = ?, unreachable_since = NULL, address = ?, "
+            "offered = ? WHERE channel = ? AND external_id = ?",
+            (now, address, json.dumps(offered) if offered else None, channel, external_id),
         )
+
+    async def offered(self, channel: str, external_id: str) -> list[tuple[str, str]]:
+        """Return the action buttons (id, label) last shown in this chat."""
+        raw = await self._scalar(
+            "SELECT offered FROM identities WHERE channel = ? AND external_id = ?",
+            (channel, external_id),
+        )
+        return [(str(i), str(label)) for i, label in json.loads(raw)] if raw else []
 
     async def mark_unreachable(self, channel: str, external_id: str, now: str) -> None:
         """Mark an identity unreachable (the user blocked the bot)."""

@@ -372,7 +372,17 @@ M003_SUMMARIES = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M001_INITIAL, M002_REMINDER_SWEEP, M003_SUMMARIES)
+M004_OFFERED_ACTIONS = Migration(
+    "the action buttons each chat was last shown, so a typed number can pick one",
+    ("ALTER TABLE identities ADD COLUMN offered TEXT",),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    M001_INITIAL,
+    M002_REMINDER_SWEEP,
+    M003_SUMMARIES,
+    M004_OFFERED_ACTIONS,
+)
 
 
 async def apply_migrations(conn: aiosqlite.Connection) -> list[str]:
