@@ -31,15 +31,14 @@ async def klien_page(ctx: Context, page: int) -> list[Reply]:
             ctx.member.scope, limit=LIST_PAGE, offset=page * LIST_PAGE
         )
     ids = [k.id for k in klien]
-    last = await ctx.tx.reports.last_report_at(ids)
     open_followups = await ctx.tx.followups.count_open(ids)
     lines = [ctx.t("klienlist.header", total=total, page=page + 1, pages=pages), ""]
     for n, k in enumerate(klien, start=page * LIST_PAGE + 1):
         last_text = (
             ctx.t(
-                "klienlist.last_report", date=ctx.date_text(ctx.local(parse_ts(last[k.id])).date())
+                "klienlist.last_report", date=ctx.date_text(ctx.local(parse_ts(k.last_report_at)))
             )
-            if k.id in last
+            if k.last_report_at
             else ctx.t("klienlist.no_report")
         )
         count = open_followups.get(k.id, 0)

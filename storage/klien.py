@@ -45,6 +45,7 @@ class Klien:
     missed_in_row: int
     service_hours: float | None
     status: str
+    last_report_at: str | None  # kept by triggers on reports (migration M003)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> Klien:

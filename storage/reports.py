@@ -136,18 +136,6 @@ class ReportsRepo(Repo):
             await self._scalar("SELECT count(*) FROM reports WHERE klien_id = ?", (klien_id,))
         )
 
-    async def last_report_at(self, klien_ids: list[int]) -> dict[int, str]:
-        """Return the time of the newest report of each klien that has one."""
-        if not klien_ids:
-            return {}
-        marks = ", ".join("?" for _ in klien_ids)
-        rows = await self._all(
-            f"SELECT klien_id, max(created_at) AS last FROM reports "
-            f"WHERE klien_id IN ({marks}) GROUP BY klien_id",
-            klien_ids,
-        )
-        return {int(r["klien_id"]): str(r["last"]) for r in rows}
-
     async def monthly_between(self, klien_id: int, first: str, last: str) -> int | None:
         """Return the id of a klien's monthly report dated first..last (inclusive), if any."""
         value = await self._scalar(
